@@ -1,0 +1,28 @@
+"""The sidecar: a Flask service beside a WordPress multisite network.
+
+``create_app(settings=None)`` is the only factory; importing this package does no I/O.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import Settings, load_settings
+from .logging_setup import configure_logging
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask app. With no ``settings`` the configuration is loaded (and checked) from
+    ``SIDECAR_CONFIG`` and the environment; raises ConfigError when it is unusable."""
+    from . import auth, context, handlers
+
+    settings = settings or load_settings()
+    configure_logging(settings.sidecar.log_level)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    context.init_app(app, settings)
+    app.jinja_env.globals.update(csrf_token=auth.csrf_token, wp_url=auth.wp_url)
+    handlers.register(app)
+    return app

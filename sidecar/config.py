@@ -1,0 +1,242 @@
+"""Settings: a TOML file plus ``SIDECAR_<SECTION>_<KEY>`` environment overrides → frozen Settings.
+
+The file is read from ``SIDECAR_CONFIG`` (default ``./config.toml``). Every key can be overridden
+by an environment variable named after its section and key, e.g. ``SIDECAR_DATABASE_PASSWORD`` or
+``SIDECAR_SHIM_SECRET`` — that is how secrets should reach production. Validation reports every
+problem at once, one line per key (``database.port: must be an integer between 1 and 65535``), so
+an operator fixes a broken file in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+
+DEFAULT_CONFIG_PATH = "config.toml"
+ENV_PREFIX = "SIDECAR_"
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` holds one readable line per bad key."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    host: str
+    port: int
+    user: str
+    name: str
+    table_prefix: str
+    password: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class WordPressSettings:
+    url: str
+    network_id: int
+    rest_user: str
+    timeout: float
+    app_password: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class ShimSettings:
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SidecarSettings:
+    base_url: str
+    log_level: str
+    secret_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings
+    wordpress: WordPressSettings
+    shim: ShimSettings
+    sidecar: SidecarSettings
+
+
+def _required(message: str) -> dict:
+    return {"required": f"is required ({message})", "invalid": message, "null": message}
+
+
+def _int_field(low: int, high: int, **kwargs) -> fields.Integer:
+    message = f"must be an integer between {low} and {high}"
+    return fields.Integer(
+        strict=False,
+        validate=validate.Range(low, high, error=message),
+        error_messages=_required(message),
+        **kwargs,
+    )
+
+
+def _text_field(message: str, **kwargs) -> fields.String:
+    return fields.String(
+        validate=validate.Length(min=1, error=message), error_messages=_required(message), **kwargs
+    )
+
+
+def _secret_field(what: str) -> fields.String:
+    message = f"must be a {what} of at least {MIN_SECRET_LENGTH} characters"
+    return fields.String(
+        required=True,
+        validate=validate.Length(min=MIN_SECRET_LENGTH, error=message),
+        error_messages=_required(message),
+    )
+
+
+def _url_field() -> fields.Url:
+    message = "must be an absolute http(s) URL"
+    return fields.Url(
+        required=True,
+        require_tld=False,
+        schemes={"http", "https"},
+        error_messages=_required(message),
+    )
+
+
+class _Section(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class DatabaseSchema(_Section):
+    host = _text_field("must be a host name or IP address", required=True)
+    port = _int_field(1, 65535, load_default=3306)
+    user = _text_field("must be a database user name", required=True)
+    password = fields.String(load_default="", error_messages=_required("must be a string"))
+    name = _text_field("must be a database name", required=True)
+    table_prefix = fields.String(
+        load_default="wp_",
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9_]{1,20}$", error="must be letters, digits and underscores (e.g. wp_)"
+        ),
+    )
+
+    @post_load
+    def build(self, data, **_):
+        return DatabaseSettings(**data)
+
+
+class WordPressSchema(_Section):
+    url = _url_field()
+    network_id = _int_field(1, 2**31 - 1, load_default=1)
+    rest_user = _text_field(
+        "must be the login of the WordPress user the sidecar acts as", load_default="admin"
+    )
+    app_password = _text_field(
+        "must be an Application Password of wordpress.rest_user", required=True
+    )
+    timeout = fields.Float(
+        load_default=10.0,
+        validate=validate.Range(0.5, 120, error="must be a number of seconds between 0.5 and 120"),
+        error_messages=_required("must be a number of seconds between 0.5 and 120"),
+    )
+
+    @post_load
+    def build(self, data, **_):
+        return WordPressSettings(**data)
+
+
+class ShimSchema(_Section):
+    secret = _secret_field("shared secret (the same as SIDECAR_SECRET in wp-config.php)")
+
+    @post_load
+    def build(self, data, **_):
+        return ShimSettings(**data)
+
+
+class SidecarSchema(_Section):
+    base_url = _url_field()
+    secret_key = _secret_field("random secret key")
+    log_level = fields.String(
+        load_default="INFO",
+        validate=validate.OneOf(
+            ["DEBUG", "INFO", "WARNING", "ERROR"],
+            error="must be one of DEBUG, INFO, WARNING, ERROR",
+        ),
+    )
+
+    @post_load
+    def build(self, data, **_):
+        return SidecarSettings(**data)
+
+
+class SettingsSchema(_Section):
+    database = fields.Nested(DatabaseSchema, required=True)
+    wordpress = fields.Nested(WordPressSchema, required=True)
+    shim = fields.Nested(ShimSchema, required=True)
+    sidecar = fields.Nested(SidecarSchema, required=True)
+
+    @post_load
+    def build(self, data, **_):
+        return Settings(**data)
+
+
+_SCHEMA = SettingsSchema()
+
+
+def load_settings(path: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read, merge and check the configuration.
+
+    Raises ConfigError listing every missing or malformed key.
+    """
+    environ = os.environ if environ is None else environ
+    path = path or environ.get("SIDECAR_CONFIG")
+    raw = _read_file(path)
+    for section in SettingsSchema._declared_fields:
+        raw.setdefault(section, {})
+    _apply_env_overrides(raw, environ)
+    try:
+        return _SCHEMA.load(raw)
+    except ValidationError as error:
+        raise ConfigError(sorted(_flatten(error.messages))) from None
+
+
+def _read_file(path: str | None) -> dict:
+    """Parse the TOML file; a missing default file means "everything from the environment"."""
+    target = Path(path or DEFAULT_CONFIG_PATH)
+    if not target.exists():
+        if path:
+            raise ConfigError([f"config file {target} does not exist (SIDECAR_CONFIG)"])
+        return {}
+    try:
+        with target.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"{target}: not valid TOML: {error}"]) from None
+
+
+def _apply_env_overrides(raw: dict, environ: Mapping[str, str]) -> None:
+    """Copy ``SIDECAR_SECTION_KEY`` variables over the file's values, for the known sections."""
+    for section, schema in SettingsSchema._declared_fields.items():
+        for key in schema.nested._declared_fields:
+            value = environ.get(f"{ENV_PREFIX}{section}_{key}".upper())
+            if value is not None:
+                section_values = raw.setdefault(section, {})
+                if isinstance(section_values, dict):
+                    section_values[key] = value
+
+
+def _flatten(messages, trail: str = ""):
+    """Yield ``section.key: message`` lines from marshmallow's nested error dict."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flatten(value, f"{trail}.{key}" if trail else str(key))
+    else:
+        for message in messages:
+            text = "unknown key" if message == "Unknown field." else message
+            yield f"{trail}: {text}"

@@ -1,0 +1,1 @@
+"""Business logic, free of Flask: each function receives its collaborators (``wp``, ``db``)."""

@@ -1,0 +1,59 @@
+"""One place that turns exceptions into answers: JSON under ``/api/``, a wp-admin fragment
+elsewhere. Never a bare 500 page: unexpected errors are logged with the request id and the
+person gets a calm message."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import SidecarError, Unavailable
+from ..wp_bridge.db import DatabaseUnavailable
+from ..wp_bridge.rest import WordPressUnavailable
+from .fragments import render_fragment
+
+log = logging.getLogger(__name__)
+
+
+def _answer(status: int, code: str, message: str, errors: dict | None = None):
+    if request.path.startswith("/api/"):
+        body = {"code": code, "message": message}
+        if errors:
+            body["errors"] = errors
+        response = jsonify(body)
+        response.status_code = status
+    else:
+        response = render_fragment(
+            "error.html", status=status, message=message, code=code, errors=errors or {}
+        )
+    if status == 503:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers on ``app``."""
+
+    @app.errorhandler(SidecarError)
+    def domain_error(error: SidecarError):
+        return _answer(error.status, error.code, error.message, getattr(error, "errors", None))
+
+    @app.errorhandler(DatabaseUnavailable)
+    @app.errorhandler(WordPressUnavailable)
+    def unavailable(error: Exception):
+        log.warning("dependency unavailable: %s", error)
+        return domain_error(Unavailable())
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/api/") and error.code == 422:
+            messages = getattr(error, "data", {}).get("messages", {})
+            return _answer(422, "invalid", "Some parameters are not valid.", messages)
+        return _answer(error.code or 500, error.name.lower().replace(" ", "_"), error.description)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error")
+        return domain_error(SidecarError())

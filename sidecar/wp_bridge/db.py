@@ -1,0 +1,148 @@
+"""Database connections: one per request or job, with nestable transactions.
+
+``Database`` wraps one pymysql connection. ``transaction()`` opens a real transaction at the
+outermost level and a SAVEPOINT when nested, so a domain function can always say "this is one
+unit" and a test can still wrap the whole thing in a transaction it rolls back.
+
+Table names cannot be query parameters: callers build them with ``prefix.py`` (validated ids,
+validated prefix) and pass every *value* as a parameter, never spliced into SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pymysql
+import pymysql.cursors
+
+from ..config import DatabaseSettings
+
+Row = dict[str, Any]
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or dropped the connection."""
+
+
+def connect(settings: DatabaseSettings) -> Database:
+    """Open a connection (utf8mb4, autocommit outside transactions).
+
+    Raises DatabaseUnavailable when the server cannot be reached or refuses the log-in.
+    """
+    try:
+        conn = pymysql.connect(
+            host=settings.host,
+            port=settings.port,
+            user=settings.user,
+            password=settings.password,
+            database=settings.name,
+            charset="utf8mb4",
+            autocommit=True,
+            connect_timeout=5,
+            read_timeout=60,
+            write_timeout=60,
+            cursorclass=pymysql.cursors.DictCursor,
+        )
+    except pymysql.err.OperationalError as error:
+        raise DatabaseUnavailable(
+            f"cannot connect to MySQL at {settings.host}:{settings.port}"
+        ) from error
+    return Database(conn, settings.table_prefix)
+
+
+class Database:
+    """One connection plus the WordPress base table prefix it serves."""
+
+    def __init__(self, conn: pymysql.connections.Connection, table_prefix: str):
+        self.conn = conn
+        self.prefix = table_prefix
+        self._depth = 0
+
+    def fetch_all(self, sql: str, params: Sequence[Any] | dict = ()) -> list[Row]:
+        """Run a query and return every row as a dict."""
+        with self._cursor() as cur:
+            cur.execute(sql, params)
+            return list(cur.fetchall())
+
+    def fetch_one(self, sql: str, params: Sequence[Any] | dict = ()) -> Row | None:
+        """Run a query and return its first row, or None."""
+        with self._cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchone()
+
+    def fetch_value(self, sql: str, params: Sequence[Any] | dict = ()) -> Any:
+        """Run a query and return the first column of its first row, or None."""
+        row = self.fetch_one(sql, params)
+        return None if row is None else next(iter(row.values()))
+
+    def execute(self, sql: str, params: Sequence[Any] | dict = ()) -> int:
+        """Run a statement; return the number of affected rows."""
+        with self._cursor() as cur:
+            return cur.execute(sql, params)
+
+    def insert(self, sql: str, params: Sequence[Any] | dict = ()) -> int:
+        """Run an INSERT; return the new AUTO_INCREMENT id."""
+        with self._cursor() as cur:
+            cur.execute(sql, params)
+            return cur.lastrowid
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """Commit the block as one unit, or roll it back if it raises (savepoint when nested)."""
+        level = self._depth
+        self._begin(level)
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            self._rollback(level)
+            raise
+        self._depth -= 1
+        self._commit(level)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        if self.conn.open:
+            self.conn.close()
+
+    def _begin(self, level: int) -> None:
+        self.execute("BEGIN" if level == 0 else f"SAVEPOINT sp{level}")
+
+    def _commit(self, level: int) -> None:
+        if level == 0:
+            self.conn.commit()
+        else:
+            self.execute(f"RELEASE SAVEPOINT sp{level}")
+
+    def _rollback(self, level: int) -> None:
+        if not self.conn.open:
+            return
+        if level == 0:
+            self.conn.rollback()
+        else:
+            self.execute(f"ROLLBACK TO SAVEPOINT sp{level}")
+
+    @contextmanager
+    def _cursor(self):
+        try:
+            with self.conn.cursor() as cur:
+                yield cur
+        except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as error:
+            if _is_connection_error(error):
+                raise DatabaseUnavailable("the database connection was lost") from error
+            raise
+
+
+_CONNECTION_ERRORS = {2003, 2006, 2013, 2055, 1927}
+
+
+def _is_connection_error(error: Exception) -> bool:
+    code = error.args[0] if error.args else None
+    return isinstance(error, pymysql.err.InterfaceError) or code in _CONNECTION_ERRORS

@@ -1,0 +1,60 @@
+"""Calls to the shim's signed REST routes (``sidecar/v1``) — WordPress logic we must not redo.
+
+After writing WordPress's tables directly the sidecar asks the shim to clear WordPress's caches
+(``clean_blog_cache``, ``alloptions``/``notoptions``, ``clean_user_cache``). Each call carries a
+fresh assertion with audience ``shim`` bound to the method and route (docs/protocol.md).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from .. import assertions
+from .rest import RestClient
+
+NAMESPACE = "/sidecar/v1"
+LIFETIME = 60
+
+
+class ShimClient:
+    """Signs and sends requests to the shim's routes on the network's main site."""
+
+    def __init__(self, rest: RestClient, secret: str, network_id: int):
+        self.rest = rest
+        self.secret = secret
+        self.network_id = network_id
+
+    def ping(self) -> dict:
+        """Return the shim's version information. Raises RestError subclasses."""
+        return self._call("GET", "/ping")
+
+    def clear_caches(
+        self, *, blog_id: int | None = None, user_ids: Iterable[int] = (), options: bool = False
+    ) -> dict:
+        """Clear WordPress's caches for a site and/or users. Raises RestError subclasses."""
+        body: dict[str, Any] = {"user_ids": [int(u) for u in user_ids], "options": options}
+        if blog_id is not None:
+            body["blog_id"] = int(blog_id)
+        return self._call("POST", "/cache/clear", body, blog_id=blog_id or 0)
+
+    def _call(self, method: str, route: str, body: Any = None, *, blog_id: int = 0) -> dict:
+        path = NAMESPACE + route
+        headers = {"X-Sidecar-Assertion": self._assertion(method, path, blog_id)}
+        return self.rest.request(method, path, json=body, headers=headers)
+
+    def _assertion(self, method: str, path: str, blog_id: int) -> str:
+        now = int(time.time())
+        claims = assertions.Claims(
+            aud="shim",
+            sub=0,
+            blog=blog_id,
+            net=self.network_id,
+            iat=now,
+            exp=now + LIFETIME,
+            jti=assertions.new_jti(),
+            mth=method,
+            pth=path,
+        )
+        return assertions.sign(self.secret, claims)

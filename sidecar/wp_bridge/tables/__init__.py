@@ -1,0 +1,1 @@
+"""Typed readers (and the few safe writers) for WordPress's own tables."""
