@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +31,8 @@ def summarize(wp: WordPress, site: Site) -> SiteSummary:
     url = options.get("home") or options.get("siteurl") or f"//{site.domain}{site.path}"
     return SiteSummary(
         id=site.blog_id,
-        name=str(options.get("blogname") or site.domain),
+        # WordPress stores blogname HTML-escaped (sanitize_option): keep the plain text.
+        name=html.unescape(str(options.get("blogname") or site.domain)),
         url=str(url),
         registered=site.registered,
         status=site_status(site),

@@ -25,14 +25,14 @@ def get(sidecar_url, path, headers=None, method="GET", data=None):
 
 
 def account_headers(network, customer, **changes):
-    return assertion_header(
-        network,
-        aud="account",
-        sub=customer["user_id"],
-        blog=customer["blog_id"],
-        path="/account/",
+    kwargs = {
+        "aud": "account",
+        "sub": customer["user_id"],
+        "blog": customer["blog_id"],
+        "path": "/account/",
         **changes,
-    )
+    }
+    return assertion_header(network, **kwargs)
 
 
 def test_owner_sees_their_own_site(sidecar_url, network, customers):

@@ -1,0 +1,1 @@
+"""Benchmarks: each compares the sidecar with a baseline and reports a ratio (see README)."""
