@@ -22,9 +22,11 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--sidecar-url", help="where the sidecar listens (required the first time)")
     up.add_argument("--secret", help="shared shim secret (default: as last time, else random)")
     up.add_argument("--demo", action="store_true", help="add the customers of devnet/demo.json")
-    for name, text in (("stop", "stop the network's web server"),
-                       ("destroy", "stop, drop the database and user, remove var/NAME"),
-                       ("show", "print the network's state (network.json)")):
+    for name, text in (
+        ("stop", "stop the network's web server"),
+        ("destroy", "stop, drop the database and user, remove var/NAME"),
+        ("show", "print the network's state (network.json)"),
+    ):
         sub.add_parser(name, help=text).add_argument("--name", required=True, type=check_name)
     return parser
 
@@ -36,8 +38,11 @@ def main(argv=None) -> int:
         if args.command == "wordpress":
             print(wordpress_source.ensure_tree(args.wp_version))
         elif args.command == "up":
-            net = network.up(network.UpOptions(args.name, args.port, args.wp_version,
-                                               args.sidecar_url, args.secret, args.demo))
+            net = network.up(
+                network.UpOptions(
+                    args.name, args.port, args.wp_version, args.sidecar_url, args.secret, args.demo
+                )
+            )
             print(state.state_path(net["name"]))
         elif args.command == "stop":
             print(f"{args.name}: {network.stop(args.name)}")

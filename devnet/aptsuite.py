@@ -57,14 +57,22 @@ def apt_options(suite: str) -> list:
     """Return the ``-o`` options that make apt use the private configuration of ``suite``."""
     base = suite_dir(suite)
     return [
-        "-o", f"Dir::Etc::sourcelist={base / 'sources.list'}",
-        "-o", "Dir::Etc::sourceparts=-",
-        "-o", f"Dir::State::Lists={base / 'lists'}",
-        "-o", f"Dir::Cache={base / 'cache'}",
-        "-o", f"Dir::State::status={base / 'status'}",
-        "-o", f"Dir::Etc::preferences={base / 'preferences'}",
-        "-o", f"Dir::Etc::preferencesparts={base / 'preferences.d'}",
-        "-o", "APT::Sandbox::User=root",
+        "-o",
+        f"Dir::Etc::sourcelist={base / 'sources.list'}",
+        "-o",
+        "Dir::Etc::sourceparts=-",
+        "-o",
+        f"Dir::State::Lists={base / 'lists'}",
+        "-o",
+        f"Dir::Cache={base / 'cache'}",
+        "-o",
+        f"Dir::State::status={base / 'status'}",
+        "-o",
+        f"Dir::Etc::preferences={base / 'preferences'}",
+        "-o",
+        f"Dir::Etc::preferencesparts={base / 'preferences.d'}",
+        "-o",
+        "APT::Sandbox::User=root",
     ]
 
 

@@ -25,5 +25,7 @@ def wanted(demo: bool, previous: list) -> list:
     base, extra = load_specs("base.json"), load_specs("demo.json")
     had = {c["login"]: c for c in previous}
     specs = base + [c for c in extra if demo or c["login"] in had]
-    return [dict(spec, password=had.get(spec["login"], {}).get("password") or password(20))
-            for spec in specs]
+    return [
+        dict(spec, password=had.get(spec["login"], {}).get("password") or password(20))
+        for spec in specs
+    ]

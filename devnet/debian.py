@@ -58,7 +58,7 @@ def codename() -> str:
 def _deb822_stanzas(text: str):
     """Yield dicts of fields (lower-case keys) from deb822 text; continuation lines joined."""
     fields, key = {}, None
-    for raw in text.splitlines() + [""]:
+    for raw in [*text.splitlines(), ""]:
         if raw.startswith("#"):
             continue
         if not raw.strip():
@@ -100,7 +100,7 @@ def system_sources() -> list:
     found = []
     for path in sorted(glob.glob("/etc/apt/sources.list.d/*.sources")):
         found += list(_from_deb822(Path(path).read_text(errors="replace")))
-    for path in ["/etc/apt/sources.list"] + sorted(glob.glob("/etc/apt/sources.list.d/*.list")):
+    for path in ["/etc/apt/sources.list", *sorted(glob.glob("/etc/apt/sources.list.d/*.list"))]:
         if Path(path).is_file():
             found += list(_from_one_line(Path(path).read_text(errors="replace")))
     return found

@@ -38,7 +38,7 @@ def resolve(root: Path, logical: str, _depth: int = 0):
                 return None
             target = PurePosixPath(os.readlink(real))
             joined = target if target.is_absolute() else current / target
-            return resolve(root, str(joined.joinpath(*parts[index + 1:])), _depth + 1)
+            return resolve(root, str(joined.joinpath(*parts[index + 1 :])), _depth + 1)
         current = candidate
     return current
 

@@ -31,8 +31,10 @@ def copy_wordpress(source: Path, wp_path: Path, wanted: str) -> str:
     if (wp_path / "wp-includes" / "version.php").exists():
         found = tree_version(wp_path)
         if major_minor(found) != major_minor(wanted):
-            raise DevnetError(f"{wp_path} holds WordPress {found}, not {wanted}: "
-                              "run `python -m devnet destroy` first")
+            raise DevnetError(
+                f"{wp_path} holds WordPress {found}, not {wanted}: "
+                "run `python -m devnet destroy` first"
+            )
         return "reused"
     partial = wp_path.with_name(wp_path.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -50,7 +52,9 @@ def copy_wordpress(source: Path, wp_path: Path, wanted: str) -> str:
 
 def install_mu_plugin(wp_path: Path) -> None:
     """Copy devnet's must-use plugin into ``wp-content/mu-plugins/``."""
-    shutil.copy2(PHP_DIR / "mu-plugins" / MU_PLUGIN, wp_path / "wp-content" / "mu-plugins" / MU_PLUGIN)
+    shutil.copy2(
+        PHP_DIR / "mu-plugins" / MU_PLUGIN, wp_path / "wp-content" / "mu-plugins" / MU_PLUGIN
+    )
 
 
 def install_shim(wp_path: Path) -> str:
@@ -80,13 +84,26 @@ def run_phase(phase: str, payload: dict) -> dict:
         inp, out = Path(tmp) / "in.json", Path(tmp) / "out.json"
         inp.write_text(json.dumps(payload))
         proc = subprocess.run(
-            ["php", "-d", "display_errors=stderr", "-d", "log_errors=0",
-             str(PHP_DIR / "bootstrap.php"), phase, str(inp), str(out)],
-            capture_output=True, text=True, cwd=payload["wp_path"],
+            [
+                "php",
+                "-d",
+                "display_errors=stderr",
+                "-d",
+                "log_errors=0",
+                str(PHP_DIR / "bootstrap.php"),
+                phase,
+                str(inp),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=payload["wp_path"],
         )
         noise = (proc.stdout + proc.stderr).strip()
         if proc.returncode != 0 or not out.exists():
-            raise DevnetError(f"bootstrap phase {phase} failed (exit {proc.returncode}):\n{noise[-3000:]}")
+            raise DevnetError(
+                f"bootstrap phase {phase} failed (exit {proc.returncode}):\n{noise[-3000:]}"
+            )
         if noise:
             say(f"php ({phase}) said:\n{noise[-3000:]}")
         return json.loads(out.read_text())

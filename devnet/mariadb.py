@@ -38,10 +38,14 @@ def answers(host: str = HOST, port: int = PORT, timeout: float = 1.0) -> bool:
 
 def _mariadbd() -> str:
     """Return the server binary's path; raise DevnetError when MariaDB is not installed."""
-    found = shutil.which("mariadbd") or ("/usr/sbin/mariadbd" if os.path.exists("/usr/sbin/mariadbd") else None)
+    found = shutil.which("mariadbd") or (
+        "/usr/sbin/mariadbd" if os.path.exists("/usr/sbin/mariadbd") else None
+    )
     if not found:
-        raise DevnetError(f"nothing answers on {HOST}:{PORT} and MariaDB is not installed: "
-                          "run scripts/system-deps.sh (as root)")
+        raise DevnetError(
+            f"nothing answers on {HOST}:{PORT} and MariaDB is not installed: "
+            "run scripts/system-deps.sh (as root)"
+        )
     return found
 
 
@@ -52,8 +56,11 @@ def _prepare_dirs(datadir: Path) -> None:
     shutil.chown(rundir, "mysql", "mysql")
     if not (datadir / "mysql").is_dir():
         say(f"mariadb: initialising {datadir}")
-        subprocess.run(["mariadb-install-db", "--user=mysql", f"--datadir={datadir}"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["mariadb-install-db", "--user=mysql", f"--datadir={datadir}"],
+            check=True,
+            capture_output=True,
+        )
 
 
 def start_server(port: int = PORT, timeout: float = 30.0) -> None:
@@ -66,8 +73,13 @@ def start_server(port: int = PORT, timeout: float = 30.0) -> None:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     log = VAR_DIR / "mariadb.log"
     with open(log, "ab") as out:
-        subprocess.Popen([binary, "--user=mysql"], stdin=subprocess.DEVNULL, stdout=out,
-                         stderr=subprocess.STDOUT, start_new_session=True)
+        subprocess.Popen(
+            [binary, "--user=mysql"],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if answers(HOST, port):
@@ -92,17 +104,23 @@ def admin_connect(host: str = HOST, port: int = PORT, sockets=SOCKETS):
     Returns (connection, how). Raises DevnetError when neither way works.
     """
     try:
-        return pymysql.connect(host=host, port=port, user="root", password="", autocommit=True), "root over TCP"
+        return pymysql.connect(
+            host=host, port=port, user="root", password="", autocommit=True
+        ), "root over TCP"
     except pymysql.err.OperationalError as exc:
         tcp_error = exc
     for path in sockets:
         if os.path.exists(path):
             try:
-                return pymysql.connect(unix_socket=path, user="root", password="", autocommit=True), "root over unix socket"
+                return pymysql.connect(
+                    unix_socket=path, user="root", password="", autocommit=True
+                ), "root over unix socket"
             except pymysql.err.OperationalError:
                 continue
-    raise DevnetError(f"cannot log in to MariaDB as root (TCP said: {tcp_error.args[-1]}; "
-                      f"no usable socket among {', '.join(sockets)})")
+    raise DevnetError(
+        f"cannot log in to MariaDB as root (TCP said: {tcp_error.args[-1]}; "
+        f"no usable socket among {', '.join(sockets)})"
+    )
 
 
 def check_identifier(name: str) -> str:
@@ -115,8 +133,13 @@ def check_identifier(name: str) -> str:
 def user_can_connect(db: dict) -> bool:
     """Return True when ``db``'s user logs in with its password and may use its database."""
     try:
-        pymysql.connect(host=db["host"], port=db["port"], user=db["user"],
-                        password=db["password"], database=db["name"]).close()
+        pymysql.connect(
+            host=db["host"],
+            port=db["port"],
+            user=db["user"],
+            password=db["password"],
+            database=db["name"],
+        ).close()
         return True
     except pymysql.err.MySQLError:
         return False
@@ -134,10 +157,14 @@ def ensure_database(db: dict) -> str:
     conn, how = admin_connect(db["host"], db["port"])
     say(f"mariadb: creating database {name} and user {user} (as {how})")
     with conn, conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE IF NOT EXISTS `{name}` "
-                    "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        cur.execute(
+            f"CREATE DATABASE IF NOT EXISTS `{name}` "
+            "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
         for host in WP_HOSTS:
-            cur.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", (user, host, db["password"]))
+            cur.execute(
+                "CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", (user, host, db["password"])
+            )
             cur.execute("ALTER USER %s@%s IDENTIFIED BY %s", (user, host, db["password"]))
             cur.execute(f"GRANT ALL PRIVILEGES ON `{name}`.* TO %s@%s", (user, host))
     return "created"
@@ -156,8 +183,13 @@ def drop_database(name: str, user: str) -> None:
 def network_domain(db: dict):
     """Return the domain of network 1 in ``db``'s database, or None when there is none yet."""
     site_table = check_identifier(db["table_prefix"] + "site")
-    conn = pymysql.connect(host=db["host"], port=db["port"], user=db["user"],
-                           password=db["password"], database=db["name"])
+    conn = pymysql.connect(
+        host=db["host"],
+        port=db["port"],
+        user=db["user"],
+        password=db["password"],
+        database=db["name"],
+    )
     with conn, conn.cursor() as cur:
         cur.execute("SHOW TABLES LIKE %s", (site_table.replace("_", "\\_"),))
         if cur.fetchone() is None:

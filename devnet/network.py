@@ -39,20 +39,37 @@ def _settled(opts: UpOptions, prev: dict) -> UpOptions:
     A network made without ``--secret`` gets a random one (kept in the state).
     """
     secret = opts.secret or prev.get("secret") or secrets.token_hex(24)
-    filled = UpOptions(opts.name, opts.port or prev.get("port"), opts.wp_version or prev.get("wp_version"),
-                       opts.sidecar_url or prev.get("sidecar_url"), secret, opts.demo)
+    filled = UpOptions(
+        opts.name,
+        opts.port or prev.get("port"),
+        opts.wp_version or prev.get("wp_version"),
+        opts.sidecar_url or prev.get("sidecar_url"),
+        secret,
+        opts.demo,
+    )
     missing = [k for k in ("port", "wp_version", "sidecar_url") if not getattr(filled, k)]
     if missing:
-        raise DevnetError(f"network {opts.name} is new: give --{' --'.join(m.replace('_', '-') for m in missing)}")
+        raise DevnetError(
+            f"network {opts.name} is new: give --{' --'.join(m.replace('_', '-') for m in missing)}"
+        )
     if prev and int(filled.port) != int(prev["port"]):
-        raise DevnetError(f"network {opts.name} was made on port {prev['port']}; destroy it to change ports")
-    if prev and wordpress_source.major_minor(filled.wp_version) != wordpress_source.major_minor(prev["wp_version"]):
-        raise DevnetError(f"network {opts.name} runs WordPress {prev['wp_version']}; destroy it to change versions")
+        raise DevnetError(
+            f"network {opts.name} was made on port {prev['port']}; destroy it to change ports"
+        )
+    if prev and wordpress_source.major_minor(filled.wp_version) != wordpress_source.major_minor(
+        prev["wp_version"]
+    ):
+        raise DevnetError(
+            f"network {opts.name} runs WordPress {prev['wp_version']};"
+            " destroy it to change versions"
+        )
     return filled
 
 
 def db_name(name: str) -> str:
-    """Return the database (and user) name of network ``name``: ``sidecar_`` + name, non-alnum → _."""
+    """Return the database (and user) name of network ``name``: ``sidecar_`` + name.
+
+    Non-alphanumerics become ``_``."""
     return mariadb.check_identifier("sidecar_" + re.sub(r"[^0-9A-Za-z]", "_", name))
 
 
@@ -61,21 +78,36 @@ def _state(opts: UpOptions, prev: dict, ndir: Path) -> dict:
     prev_db, prev_admin = prev.get("db", {}), prev.get("admin", {})
     url = f"http://127.0.0.1:{int(opts.port)}/"
     return {
-        "name": opts.name, "wp_version": prev.get("wp_version", opts.wp_version), "url": url,
+        "name": opts.name,
+        "wp_version": prev.get("wp_version", opts.wp_version),
+        "url": url,
         "port": int(opts.port),
-        "db": {"host": mariadb.HOST, "port": mariadb.PORT, "user": db_name(opts.name),
-               "password": prev_db.get("password") or state.password(24),
-               "name": db_name(opts.name), "table_prefix": "wp_"},
-        "admin": {"login": ADMIN_LOGIN, "password": prev_admin.get("password") or state.password(20),
-                  "email": ADMIN_EMAIL, "app_password": prev_admin.get("app_password", ""),
-                  "app_password_uuid": prev_admin.get("app_password_uuid", ""),
-                  "user_id": prev_admin.get("user_id")},
+        "db": {
+            "host": mariadb.HOST,
+            "port": mariadb.PORT,
+            "user": db_name(opts.name),
+            "password": prev_db.get("password") or state.password(24),
+            "name": db_name(opts.name),
+            "table_prefix": "wp_",
+        },
+        "admin": {
+            "login": ADMIN_LOGIN,
+            "password": prev_admin.get("password") or state.password(20),
+            "email": ADMIN_EMAIL,
+            "app_password": prev_admin.get("app_password", ""),
+            "app_password_uuid": prev_admin.get("app_password_uuid", ""),
+            "user_id": prev_admin.get("user_id"),
+        },
         "customers": customers.wanted(opts.demo, prev.get("customers", [])),
-        "sidecar_url": opts.sidecar_url, "secret": opts.secret,
+        "sidecar_url": opts.sidecar_url,
+        "secret": opts.secret,
         "sidecar_secret_key": prev.get("sidecar_secret_key") or secrets.token_hex(24),
-        "wp_path": str(ndir / "wordpress"), "network_title": f"Sidecar dev network {opts.name}",
-        "wp_salts": prev.get("wp_salts") or new_salts(), "mail_log": str(ndir / "mail.log"),
-        "config_toml": str(ndir / "config.toml"), "php_log": str(ndir / "php.log"),
+        "wp_path": str(ndir / "wordpress"),
+        "network_title": f"Sidecar dev network {opts.name}",
+        "wp_salts": prev.get("wp_salts") or new_salts(),
+        "mail_log": str(ndir / "mail.log"),
+        "config_toml": str(ndir / "config.toml"),
+        "php_log": str(ndir / "php.log"),
     }
 
 
@@ -83,20 +115,26 @@ def _payload(net: dict) -> dict:
     """Return the input of the PHP bootstrap phases."""
     admin = net["admin"]
     return {
-        "wp_path": net["wp_path"], "url": net["url"], "domain": host_port(net["url"]),
+        "wp_path": net["wp_path"],
+        "url": net["url"],
+        "domain": host_port(net["url"]),
         "network_title": net["network_title"],
         "admin": {k: admin[k] for k in ("login", "email", "password")},
         "customers": net["customers"],
         "app_password": {"password": admin["app_password"], "uuid": admin["app_password_uuid"]},
-        "app_password_name": APP_PASSWORD_NAME, "shim_file": install.SHIM_FILE,
+        "app_password_name": APP_PASSWORD_NAME,
+        "shim_file": install.SHIM_FILE,
     }
 
 
 def _public_customer(spec: dict, done: dict) -> dict:
     """Return a customer's state entry from its spec and the populate phase's answer."""
     keep = ("login", "password", "email")
-    return {**{k: spec[k] for k in keep}, "site_path": spec["site_path"],
-            **{k: done[k] for k in ("user_id", "blog_id", "site_url", "site_title")}}
+    return {
+        **{k: spec[k] for k in keep},
+        "site_path": spec["site_path"],
+        **{k: done[k] for k in ("user_id", "blog_id", "site_url", "site_title")},
+    }
 
 
 def _install(net: dict) -> None:
@@ -107,8 +145,10 @@ def _install(net: dict) -> None:
     domain = host_port(net["url"])
     found = mariadb.network_domain(net["db"])
     if found and found != domain:
-        raise DevnetError(f"database {net['db']['name']} holds a network at {found}; "
-                          f"run `python -m devnet destroy --name {net['name']}` first")
+        raise DevnetError(
+            f"database {net['db']['name']} holds a network at {found}; "
+            f"run `python -m devnet destroy --name {net['name']}` first"
+        )
     if found:
         install.write_config(net, multisite=True)
         say("wordpress: network exists in the database, reused")
@@ -122,13 +162,18 @@ def _install(net: dict) -> None:
 def _populate(net: dict) -> None:
     """Create or check the admin, customers, sites, posts and app password; record the ids."""
     done = install.run_phase("populate", _payload(net))
-    net["admin"].update(user_id=done["admin"]["user_id"], app_password=done["app_password"]["password"],
-                        app_password_uuid=done["app_password"]["uuid"])
+    net["admin"].update(
+        user_id=done["admin"]["user_id"],
+        app_password=done["app_password"]["password"],
+        app_password_uuid=done["app_password"]["uuid"],
+    )
     say(f"users: admin {done['admin']['did']}, application password {done['app_password']['did']}")
     by_login = {c["login"]: c for c in done["customers"]}
     for customer in done["customers"]:
         say(f"customer {customer['login']}: {customer['did']} ({customer['site_url']})")
-    net["customers"] = [_public_customer(spec, by_login[spec["login"]]) for spec in net["customers"]]
+    net["customers"] = [
+        _public_customer(spec, by_login[spec["login"]]) for spec in net["customers"]
+    ]
 
 
 def _database(net: dict) -> None:

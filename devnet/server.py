@@ -6,6 +6,7 @@ its pid - the process group leader - goes to ``var/<name>/php.pid`` and its outp
 """
 
 import base64
+import contextlib
 import os
 import signal
 import subprocess
@@ -48,8 +49,16 @@ def running(pid_file: Path, port: int) -> bool:
 def _command(port: int, docroot: Path) -> list:
     """Return the php command line (OPcache on, re-checking file times on every request)."""
     ini = ["opcache.enable_cli=1", "opcache.revalidate_freq=0", "display_errors=0", "log_errors=1"]
-    return ["php", *(arg for setting in ini for arg in ("-d", setting)), "-q",
-            "-S", f"{HOST}:{port}", "-t", str(docroot), str(PHP_DIR / "router.php")]
+    return [
+        "php",
+        *(arg for setting in ini for arg in ("-d", setting)),
+        "-q",
+        "-S",
+        f"{HOST}:{port}",
+        "-t",
+        str(docroot),
+        str(PHP_DIR / "router.php"),
+    ]
 
 
 def _wait_http(port: int, proc, timeout: float) -> None:
@@ -59,7 +68,9 @@ def _wait_http(port: int, proc, timeout: float) -> None:
         if proc.poll() is not None:
             raise DevnetError(f"php -S on port {port} exited with status {proc.returncode}")
         try:
-            urllib.request.urlopen(f"http://{HOST}:{port}/wp-includes/images/blank.gif", timeout=2).close()
+            urllib.request.urlopen(
+                f"http://{HOST}:{port}/wp-includes/images/blank.gif", timeout=2
+            ).close()
             return
         except urllib.error.HTTPError:
             return
@@ -80,8 +91,15 @@ def start(port: int, docroot: Path, pid_file: Path, log_file: Path, timeout: flo
         raise DevnetError(f"port {port} is in use by another program")
     env = dict(os.environ, PHP_CLI_SERVER_WORKERS=WORKERS)
     with open(log_file, "ab") as log:
-        proc = subprocess.Popen(_command(port, docroot), cwd=docroot, env=env, stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            _command(port, docroot),
+            cwd=docroot,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     pid_file.write_text(f"{proc.pid}\n")
     try:
         _wait_http(port, proc, timeout)
@@ -127,10 +145,8 @@ def stop(pid_file: Path, port: int, timeout: float = 10.0) -> str:
 
 def _reap(pid: int) -> None:
     """Collect ``pid``'s exit status if it is our own child (started in this process)."""
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def check_rest(url: str, login: str, app_password: str, log_file: Path) -> None:
@@ -139,7 +155,9 @@ def check_rest(url: str, login: str, app_password: str, log_file: Path) -> None:
     Raises DevnetError (with the log's tail) when WordPress answers anything else.
     """
     token = base64.b64encode(f"{login}:{app_password}".encode()).decode()
-    request = urllib.request.Request(f"{url}wp-json/wp/v2/users/me", headers={"Authorization": f"Basic {token}"})
+    request = urllib.request.Request(
+        f"{url}wp-json/wp/v2/users/me", headers={"Authorization": f"Basic {token}"}
+    )
     try:
         urllib.request.urlopen(request, timeout=30).close()
     except (urllib.error.URLError, OSError) as exc:

@@ -14,27 +14,29 @@ def _s(value) -> str:
 def render(net: dict) -> str:
     """Return the config.toml text for network state ``net``."""
     db = net["db"]
-    return "\n".join([
-        "[database]",
-        f"host = {_s(db['host'])}",
-        f"port = {int(db['port'])}",
-        f"user = {_s(db['user'])}",
-        f"password = {_s(db['password'])}",
-        f"name = {_s(db['name'])}",
-        f"table_prefix = {_s(db['table_prefix'])}",
-        "[wordpress]",
-        f"url = {_s(net['url'])}",
-        "network_id = 1",
-        f"rest_user = {_s(net['admin']['login'])}",
-        f"app_password = {_s(net['admin']['app_password'])}",
-        "[shim]",
-        f"secret = {_s(net['secret'])}",
-        "[sidecar]",
-        f"base_url = {_s(net['sidecar_url'])}",
-        f"secret_key = {_s(net['sidecar_secret_key'])}",
-        'log_level = "INFO"',
-        "",
-    ])
+    return "\n".join(
+        [
+            "[database]",
+            f"host = {_s(db['host'])}",
+            f"port = {int(db['port'])}",
+            f"user = {_s(db['user'])}",
+            f"password = {_s(db['password'])}",
+            f"name = {_s(db['name'])}",
+            f"table_prefix = {_s(db['table_prefix'])}",
+            "[wordpress]",
+            f"url = {_s(net['url'])}",
+            "network_id = 1",
+            f"rest_user = {_s(net['admin']['login'])}",
+            f"app_password = {_s(net['admin']['app_password'])}",
+            "[shim]",
+            f"secret = {_s(net['secret'])}",
+            "[sidecar]",
+            f"base_url = {_s(net['sidecar_url'])}",
+            f"secret_key = {_s(net['sidecar_secret_key'])}",
+            'log_level = "INFO"',
+            "",
+        ]
+    )
 
 
 def write(net: dict, path: Path) -> bool:

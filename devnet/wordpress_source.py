@@ -49,7 +49,8 @@ def system_version():
     """Return the installed ``wordpress`` package's version, or None when not installed."""
     proc = subprocess.run(
         ["dpkg-query", "-W", "-f=${db:Status-Abbrev} ${Version}", "wordpress"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     status, _, version = proc.stdout.partition(" ")
     return version.strip() if proc.returncode == 0 and status.startswith("ii") else None
@@ -76,7 +77,9 @@ def ensure_tree(version: str) -> Path:
     """
     wanted = major_minor(version)
     if wanted not in SUITE_FOR_VERSION:
-        raise DevnetError(f"WordPress {wanted} is not offered; choose one of {sorted(SUITE_FOR_VERSION)}")
+        raise DevnetError(
+            f"WordPress {wanted} is not offered; choose one of {sorted(SUITE_FOR_VERSION)}"
+        )
     installed = system_version()
     if installed and major_minor(installed) == wanted and SYSTEM_TREE.is_dir():
         return _checked(SYSTEM_TREE, wanted)
@@ -112,10 +115,16 @@ def companions(wordpress_deb: Path) -> list:
     That is its ``libjs-*`` and ``php-getid3`` dependencies, its recommended
     ``wordpress-theme-*`` and twentytwentythree.
     """
-    libs = [n for n in _names(aptsuite.deb_field(wordpress_deb, "Depends"))
-            if n.startswith("libjs-") or n == "php-getid3"]
-    themes = [n for n in _names(aptsuite.deb_field(wordpress_deb, "Recommends"))
-              if n.startswith("wordpress-theme-")]
+    libs = [
+        n
+        for n in _names(aptsuite.deb_field(wordpress_deb, "Depends"))
+        if n.startswith("libjs-") or n == "php-getid3"
+    ]
+    themes = [
+        n
+        for n in _names(aptsuite.deb_field(wordpress_deb, "Recommends"))
+        if n.startswith("wordpress-theme-")
+    ]
     return list(dict.fromkeys(libs + themes + [COMMON_THEME]))
 
 
@@ -125,8 +134,10 @@ def _fetch(wanted: str) -> None:
     Raises DevnetError when apt fails or the result is not WordPress ``wanted``.
     """
     suite, work = SUITE_FOR_VERSION[wanted], cache_dir(wanted)
-    say(f"wordpress {wanted}: fetching Debian {suite}'s package (private apt config in "
-        f"{aptsuite.suite_dir(suite).relative_to(CACHE_DIR.parent)})")
+    say(
+        f"wordpress {wanted}: fetching Debian {suite}'s package (private apt config in "
+        f"{aptsuite.suite_dir(suite).relative_to(CACHE_DIR.parent)})"
+    )
     aptsuite.update(suite)
     aptsuite.clear_downloads(suite)
     main = aptsuite.download(suite, ["wordpress"])
