@@ -18,6 +18,9 @@ from sidecar.assertions import Claims, new_jti, sign
 from .results import Result
 
 GOAL_RATIO = 1.5
+# 32 clients and the sidecar (2 gunicorn workers × 4 threads) share this 2-core machine.
+GOAL_P50_MS = 100
+GOAL_P99_MS = 300
 
 
 def _logged_in(site_url: str, login: str, password: str) -> requests.Session:
@@ -97,6 +100,18 @@ def run(network: dict, scale: float) -> list[Result]:
             goal=f"ratio <= {GOAL_RATIO}",
             meets_goal=account / profile <= GOAL_RATIO,
         ),
-        Result("account_page_sidecar_32c_p50", round(p50, 2), "ms", goal="informational"),
-        Result("account_page_sidecar_32c_p99", round(p99, 2), "ms", goal="informational"),
+        Result(
+            "account_page_sidecar_32c_p50",
+            round(p50, 2),
+            "ms",
+            goal=f"<= {GOAL_P50_MS} ms",
+            meets_goal=p50 <= GOAL_P50_MS,
+        ),
+        Result(
+            "account_page_sidecar_32c_p99",
+            round(p99, 2),
+            "ms",
+            goal=f"<= {GOAL_P99_MS} ms",
+            meets_goal=p99 <= GOAL_P99_MS,
+        ),
     ]

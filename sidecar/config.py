@@ -37,6 +37,8 @@ class DatabaseSettings:
     user: str
     name: str
     table_prefix: str
+    tls: str = "off"
+    tls_ca: str = ""
     password: str = field(default="", repr=False)
 
 
@@ -125,6 +127,14 @@ class DatabaseSchema(_Section):
             r"^[A-Za-z0-9_]{1,20}$", error="must be letters, digits and underscores (e.g. wp_)"
         ),
     )
+
+    tls = fields.String(
+        load_default="off",
+        validate=validate.OneOf(
+            ["off", "require", "verify"], error="must be one of off, require, verify"
+        ),
+    )
+    tls_ca = fields.String(load_default="")
 
     @post_load
     def build(self, data, **_):

@@ -24,6 +24,11 @@ class Viewer:
     site: Site | None
     is_super_admin: bool
 
+    @property
+    def is_owner(self) -> bool:
+        """True when the viewer was authorised as the site's owner (not as a super admin)."""
+        return self.site is not None and not self.is_super_admin
+
 
 def account_viewer(wp: WordPress, claims: Claims) -> Viewer:
     """Authorise an Account page request: the site's owner or a super admin.

@@ -17,6 +17,6 @@ class AccountOverview:
 
 def account_overview(wp: WordPress, viewer: Viewer) -> AccountOverview:
     """Read the site's name, address and owner live from WordPress's tables."""
-    summary = summarize(wp, viewer.site)
+    summary = summarize(wp, viewer.site, viewer.user if viewer.is_owner else None)
     is_owner = summary.owner is not None and summary.owner.id == viewer.user.id
     return AccountOverview(site=summary, viewer_is_owner=is_owner)

@@ -25,8 +25,9 @@ class SiteSummary:
     owner: User | None
 
 
-def summarize(wp: WordPress, site: Site) -> SiteSummary:
-    """Read a site's name, home URL and owner from WordPress's tables."""
+def summarize(wp: WordPress, site: Site, known_owner: User | None = None) -> SiteSummary:
+    """Read a site's name, home URL and owner from WordPress's tables (the owner is looked up
+    unless the caller already knows it)."""
     options = get_options(wp.db, site.blog_id, ["blogname", "home", "siteurl"])
     url = options.get("home") or options.get("siteurl") or f"//{site.domain}{site.path}"
     return SiteSummary(
@@ -36,7 +37,7 @@ def summarize(wp: WordPress, site: Site) -> SiteSummary:
         url=str(url),
         registered=site.registered,
         status=site_status(site),
-        owner=site_owner(wp.db, site.blog_id),
+        owner=known_owner or site_owner(wp.db, site.blog_id),
     )
 
 

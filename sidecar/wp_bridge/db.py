@@ -10,8 +10,10 @@ validated prefix) and pass every *value* as a parameter, never spliced into SQL.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import pymysql
@@ -44,12 +46,30 @@ def connect(settings: DatabaseSettings) -> Database:
             read_timeout=60,
             write_timeout=60,
             cursorclass=pymysql.cursors.DictCursor,
+            **_tls_options(settings.tls, settings.tls_ca),
         )
     except pymysql.err.OperationalError as error:
         raise DatabaseUnavailable(
             f"cannot connect to MySQL at {settings.host}:{settings.port}"
         ) from error
     return Database(conn, settings.table_prefix)
+
+
+def _tls_options(mode: str, ca_file: str) -> dict:
+    """pymysql options for ``database.tls``. pymysql ≥1.2 would otherwise try TLS on every
+    connection and build a fresh SSL context each time (~25 ms); we build it once per process."""
+    if mode == "off":
+        return {"ssl_disabled": True}
+    return {"ssl": _tls_context(mode == "verify", ca_file or None)}
+
+
+@lru_cache(maxsize=4)
+def _tls_context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=ca_file)
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 class Database:
