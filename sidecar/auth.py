@@ -13,6 +13,7 @@ from . import assertions, csrf
 from .assertions import AssertionRefused, Claims
 from .context import get_db, get_wp, settings
 from .domain.access import Viewer
+from .domain.events import Actor
 from .errors import BadRequest, Unauthorized
 from .store import token_uses
 
@@ -70,6 +71,12 @@ def check_csrf(claims: Claims) -> None:
         raise BadRequest(
             "This form has expired. Please reload the page and try again.", code="csrf"
         )
+
+
+def current_actor() -> Actor:
+    """The person behind this proxied request, for the event log."""
+    kind = "admin" if g.viewer.is_super_admin else "customer"
+    return Actor(kind, g.viewer.user.id, g.claims.rid)
 
 
 def wp_url(path: str) -> str:
