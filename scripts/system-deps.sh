@@ -9,7 +9,8 @@
 # No service is started here: `python -m devnet up` starts MariaDB when it is not running.
 set -euo pipefail
 
-PACKAGES=(php-cli php-mysql php-gd wordpress wordpress-theme-twentytwentythree chromium wrk)
+# fonts-dejavu-core: the Unicode font of invoice PDFs (sidecar/domain/invoice_pdf.py).
+PACKAGES=(php-cli php-mysql php-gd wordpress wordpress-theme-twentytwentythree chromium wrk fonts-dejavu-core)
 DB_PACKAGES=(mariadb-server mariadb-client)
 
 say() { echo "system-deps: $*"; }

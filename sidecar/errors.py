@@ -41,6 +41,14 @@ class NotFound(SidecarError):
     default_message = "This page does not exist, or it is not yours."
 
 
+class Conflict(SidecarError):
+    """The change clashes with the current state (e.g. paying an invoice twice)."""
+
+    status = 409
+    code = "conflict"
+    default_message = "This was changed in the meantime. Please reload the page."
+
+
 class Invalid(SidecarError):
     """Input failed validation; ``errors`` maps field names to lists of messages."""
 
