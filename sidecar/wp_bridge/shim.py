@@ -39,6 +39,26 @@ class ShimClient:
             body["blog_id"] = int(blog_id)
         return self._call("POST", "/cache/clear", body, blog_id=blog_id or 0)
 
+    def create_user(self, login: str, email: str, password: str, display_name: str = "") -> int:
+        """Create a network user who belongs to no site; return its id.
+
+        Raises RestError subclasses: 409 ``sidecar_user_exists`` when the login or the email is
+        taken (``message`` says which), 400 for invalid input.
+        """
+        body = {"login": login, "email": email, "password": password}
+        if display_name:
+            body["display_name"] = display_name
+        return int(self._call("POST", "/users", body)["user_id"])
+
+    def create_site(self, path: str, title: str, user_id: int) -> dict:
+        """Create the site ``/<path>/`` with ``user_id`` as its only administrator.
+
+        Returns ``{"blog_id": int, "url": str}``. Raises RestError subclasses: 409
+        ``sidecar_site_exists``, 400 for an invalid or reserved path or other bad input.
+        """
+        body = {"path": path, "title": title, "user_id": int(user_id)}
+        return self._call("POST", "/sites", body)
+
     def _call(self, method: str, route: str, body: Any = None, *, blog_id: int = 0) -> dict:
         path = NAMESPACE + route
         headers = {"X-Sidecar-Assertion": self._assertion(method, path, blog_id)}

@@ -7,6 +7,13 @@
  * (3xx), streams a file (2xx without the fragment header) and exits, or keeps the HTML
  * fragment to print in the page callback. The browser never talks to the sidecar.
  *
+ * The public sign-up page is the same proxy on the front end: on the main site, a request for
+ * `/signup/` or `/signup/<anything>` is recognised by its path on `parse_request` (so it works
+ * with and without pretty permalinks, as long as the web server hands unknown paths to
+ * index.php, which every multisite needs), proxied to `/public/signup…`, and the fragment is
+ * printed in a minimal full HTML page of our own (`wp_head()`, a centred container,
+ * `wp_footer()`), which works with block and classic themes alike.
+ *
  * @package SidecarShim
  */
 
@@ -15,12 +22,18 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 /**
- * Account (site dashboard) and Sidecar (Network Admin) pages.
+ * Account (site dashboard) and Sidecar (Network Admin) pages, and the public sign-up page.
  */
 final class Sidecar_Proxy {
 
 	const ACCOUNT_SLUG = 'sidecar-account';
 	const NETWORK_SLUG = 'sidecar-network';
+
+	/** Front-end path (below the main site's home) of the public sign-up page. */
+	const PUBLIC_PATH = 'signup';
+
+	/** Sidecar prefix of the public sign-up page. */
+	const PUBLIC_PREFIX = '/public/signup';
 
 	/** Seconds to wait for the sidecar. */
 	const TIMEOUT = 15;
@@ -46,6 +59,7 @@ final class Sidecar_Proxy {
 		add_action( 'network_admin_menu', array( self::class, 'add_network_menu' ) );
 		add_action( 'admin_notices', array( self::class, 'config_notice' ) );
 		add_action( 'network_admin_notices', array( self::class, 'config_notice' ) );
+		add_action( 'parse_request', array( self::class, 'maybe_serve_public' ), 1 );
 	}
 
 	/**
@@ -121,6 +135,7 @@ final class Sidecar_Proxy {
 				'prefix' => '/account',
 				'blog'   => get_current_blog_id(),
 				'base'   => admin_url( 'admin.php?page=' . self::ACCOUNT_SLUG ),
+				'sc'     => self::requested_sc() ?? '/',
 			)
 		);
 	}
@@ -140,8 +155,143 @@ final class Sidecar_Proxy {
 				'prefix' => '/network',
 				'blog'   => 0,
 				'base'   => network_admin_url( 'admin.php?page=' . self::NETWORK_SLUG ),
+				'sc'     => self::requested_sc() ?? '/',
 			)
 		);
+	}
+
+	/**
+	 * `parse_request` handler: serves the public sign-up page on the main site and exits;
+	 * leaves every other request alone.
+	 *
+	 * @return void
+	 */
+	public static function maybe_serve_public(): void {
+		if ( ! is_main_site() || ! isset( $_SERVER['REQUEST_URI'] ) ) {
+			return;
+		}
+		// phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- only compared with our path here; sanitize_sc() cleans what is used.
+		$uri       = (string) wp_unslash( $_SERVER['REQUEST_URI'] );
+		$home_path = (string) wp_parse_url( home_url( '/' ), PHP_URL_PATH );
+		$rest      = self::public_sub_path( $uri, $home_path );
+		if ( null === $rest ) {
+			return;
+		}
+		self::proxy(
+			array(
+				'aud'    => 'public',
+				'prefix' => self::PUBLIC_PREFIX,
+				'blog'   => get_current_blog_id(),
+				'base'   => home_url( '/' . self::PUBLIC_PATH . '/' ),
+				'sc'     => self::requested_sc() ?? self::sanitize_sc( $rest ),
+			)
+		);
+		self::render_public();
+		exit;
+	}
+
+	/**
+	 * The sidecar sub-path a front-end request asks for when it is the public sign-up page:
+	 * `<home path>signup` or `<home path>signup/<rest>` gives `/<rest>` (at least `/`) followed
+	 * by the request's query string, if any; any other path gives null. Not sanitised (the
+	 * caller does that) and not used when the request has an `sc` parameter.
+	 *
+	 * @param string $request_uri The raw request URI (path and query, no scheme or host).
+	 * @param string $home_path   Path of the main site's home URL, e.g. `/` or `/wp/`.
+	 * @return string|null
+	 */
+	public static function public_sub_path( string $request_uri, string $home_path ): ?string {
+		$parts  = explode( '?', explode( '#', $request_uri, 2 )[0], 2 );
+		$path   = $parts[0];
+		$query  = $parts[1] ?? '';
+		$prefix = rtrim( $home_path, '/' ) . '/' . self::PUBLIC_PATH;
+		if ( $path !== $prefix && ! str_starts_with( $path, $prefix . '/' ) ) {
+			return null;
+		}
+		$rest = (string) substr( $path, strlen( $prefix ) );
+		return ( '' === $rest ? '/' : $rest ) . ( '' !== $query ? '?' . $query : '' );
+	}
+
+	/**
+	 * Prints the public page (the fragment, or a short message) as a complete HTML document
+	 * inside the active theme's head and footer. Block themes have no header.php, so the
+	 * document is ours: `wp_head()`, a centred container, `wp_footer()`.
+	 *
+	 * @return void
+	 */
+	private static function render_public(): void {
+		$outcome = self::$outcome ?? array( 'kind' => 'unreachable' );
+		// The page carries per-visitor forms (CSRF tokens): never cache it.
+		nocache_headers();
+		if ( 'fragment' !== $outcome['kind'] && 'bad_method' !== $outcome['kind'] ) {
+			status_header( 503 );
+			header( 'Retry-After: 60' );
+		}
+		header( 'Content-Type: text/html; charset=' . get_option( 'blog_charset' ) );
+
+		add_filter(
+			'document_title_parts',
+			static function ( $parts ) {
+				$parts['title'] = __( 'Sign up', 'sidecar-shim' );
+				return $parts;
+			}
+		);
+		add_action(
+			'wp_enqueue_scripts',
+			static function () {
+				wp_register_style( 'sidecar-public', false, array(), SIDECAR_SHIM_VERSION );
+				wp_add_inline_style( 'sidecar-public', '.sidecar-public-page{box-sizing:border-box;max-width:var(--wp--style--global--content-size,40rem);margin:0 auto;padding:3rem 1.25rem}' );
+				wp_enqueue_style( 'sidecar-public' );
+			}
+		);
+		// What `template_redirect` would have done (we answer before it): the toolbar for
+		// logged-in users.
+		if ( function_exists( '_wp_admin_bar_init' ) ) {
+			_wp_admin_bar_init();
+		}
+		?>
+<!doctype html>
+<html <?php language_attributes(); ?>>
+<head>
+<meta charset="<?php bloginfo( 'charset' ); ?>">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+		<?php if ( ! current_theme_supports( 'title-tag' ) ) : ?>
+<title><?php echo esc_html( __( 'Sign up', 'sidecar-shim' ) . ' – ' . get_bloginfo( 'name' ) ); ?></title>
+		<?php endif; ?>
+		<?php wp_head(); ?>
+</head>
+<body <?php body_class( 'sidecar-public' ); ?>>
+		<?php wp_body_open(); ?>
+<main class="sidecar-public-page">
+		<?php
+		if ( 'fragment' === $outcome['kind'] ) {
+			// The sidecar's own HTML (forms included), fetched server-side from SIDECAR_URL.
+			echo $outcome['html']; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		} else {
+			echo '<h1>' . esc_html__( 'Sign up', 'sidecar-shim' ) . '</h1><p>' . esc_html( self::message( $outcome['kind'] ) ) . '</p>';
+		}
+		?>
+</main>
+		<?php wp_footer(); ?>
+</body>
+</html>
+		<?php
+	}
+
+	/**
+	 * The short message shown instead of a fragment.
+	 *
+	 * @param string $kind Outcome kind: `not_configured`, `bad_method` or `unreachable`.
+	 * @return string
+	 */
+	private static function message( string $kind ): string {
+		if ( 'not_configured' === $kind ) {
+			return __( 'This page is not available yet: the account service has not been set up. Please contact the network administrator.', 'sidecar-shim' );
+		}
+		if ( 'bad_method' === $kind ) {
+			return __( 'This request method is not supported here.', 'sidecar-shim' );
+		}
+		return __( 'The account service is unreachable right now. Please try again in a minute.', 'sidecar-shim' );
 	}
 
 	/**
@@ -158,10 +308,8 @@ final class Sidecar_Proxy {
 			echo $outcome['html']; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
 		} else {
 			echo '<h1>' . esc_html( get_admin_page_title() ) . '</h1>';
-			if ( 'not_configured' === $outcome['kind'] ) {
-				echo '<p>' . esc_html__( 'This page is not available yet: the account service has not been set up. Please contact the network administrator.', 'sidecar-shim' ) . '</p>';
-			} elseif ( 'bad_method' === $outcome['kind'] ) {
-				echo '<p>' . esc_html__( 'This request method is not supported here.', 'sidecar-shim' ) . '</p>';
+			if ( 'unreachable' !== $outcome['kind'] ) { // Unreachable: the admin notice says it.
+				echo '<p>' . esc_html( self::message( $outcome['kind'] ) ) . '</p>';
 			}
 		}
 		echo '</div>';
@@ -189,7 +337,7 @@ final class Sidecar_Proxy {
 	 * @return void
 	 */
 	public static function unreachable_notice(): void {
-		echo '<div class="notice notice-error"><p>' . esc_html__( 'The account service is unreachable right now. Please try again in a minute.', 'sidecar-shim' ) . '</p></div>';
+		echo '<div class="notice notice-error"><p>' . esc_html( self::message( 'unreachable' ) ) . '</p></div>';
 	}
 
 	/**
@@ -220,9 +368,35 @@ final class Sidecar_Proxy {
 	}
 
 	/**
+	 * The browser URL of a sidecar sub-path on a proxy page: `base` + `?sc=` (or `&sc=` when
+	 * `base` already has a query string) + rawurlencode(sc). The sidecar builds its links the
+	 * same way from the assertion's `base`.
+	 *
+	 * @param string $base The page's `base` (absolute URL).
+	 * @param string $sc   Sub-path (already sanitised).
+	 * @return string
+	 */
+	public static function link( string $base, string $sc ): string {
+		return $base . ( str_contains( $base, '?' ) ? '&' : '?' ) . 'sc=' . rawurlencode( $sc );
+	}
+
+	/**
+	 * The sanitised `sc` query parameter, or null when the request has none.
+	 *
+	 * @return string|null
+	 */
+	private static function requested_sc(): ?string {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended, WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- sanitize_sc() is the sanitiser; the sidecar checks CSRF on its POSTs.
+		return isset( $_GET['sc'] ) ? self::sanitize_sc( wp_unslash( $_GET['sc'] ) ) : null;
+	}
+
+	/**
 	 * Sends the current request to the sidecar and acts on the answer.
 	 *
-	 * @param array $page `aud`, `prefix`, `blog`, `base` of the proxied page.
+	 * Shared by the wp-admin pages and the public page.
+	 *
+	 * @param array $page `aud`, `prefix`, `blog`, `base` of the proxied page, and `sc`, the
+	 *                    sanitised sub-path (with its query string) asked for.
 	 * @return void
 	 */
 	private static function proxy( array $page ): void {
@@ -236,9 +410,7 @@ final class Sidecar_Proxy {
 			self::$outcome = array( 'kind' => 'bad_method' );
 			return;
 		}
-		// phpcs:ignore WordPress.Security.NonceVerification.Recommended, WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- sanitize_sc() is the sanitiser; the sidecar checks CSRF on its POSTs.
-		$sc    = self::sanitize_sc( isset( $_GET['sc'] ) ? wp_unslash( $_GET['sc'] ) : '/' );
-		$parts = explode( '?', $sc, 2 );
+		$parts = explode( '?', $page['sc'], 2 );
 		$path  = $page['prefix'] . $parts[0];
 		$query = isset( $parts[1] ) && '' !== $parts[1] ? '?' . $parts[1] : '';
 		$rid   = bin2hex( random_bytes( 16 ) );
@@ -339,9 +511,9 @@ final class Sidecar_Proxy {
 
 	/**
 	 * Where to send the browser for a sidecar redirect: a sidecar path under the page's prefix
-	 * (relative, or absolute on SIDECAR_URL) becomes `base&sc=<rest>`; an absolute http(s) URL
-	 * elsewhere is left to wp_safe_redirect() (which allows only WordPress's own hosts);
-	 * anything else is refused.
+	 * (relative, or absolute on SIDECAR_URL) becomes `base?sc=<rest>` (`&sc=` when base has a
+	 * query string, see link()); an absolute http(s) URL elsewhere is left to
+	 * wp_safe_redirect() (which allows only WordPress's own hosts); anything else is refused.
 	 *
 	 * @param string $location The Location header.
 	 * @param array  $page     Proxied page.
@@ -365,7 +537,7 @@ final class Sidecar_Proxy {
 				$rest = '/' . $rest;
 			}
 			if ( '/' === $rest[0] ) {
-				return $page['base'] . '&sc=' . rawurlencode( self::sanitize_sc( $rest ) );
+				return self::link( $page['base'], self::sanitize_sc( $rest ) );
 			}
 		}
 		$origin = static function ( string $url ): string {
