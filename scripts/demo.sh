@@ -13,6 +13,7 @@ fi
 
 network_up $NAME $WP_PORT $SIDECAR_PORT "$1" --demo
 sidecar_start $NAME $SIDECAR_PORT
+SIDECAR_CONFIG="var/$NAME/config.toml" .venv/bin/sidecar demo seed
 $PY - "var/$NAME/network.json" <<'PYEOF'
 import json, sys
 net = json.load(open(sys.argv[1]))

@@ -85,4 +85,5 @@ def wp_url(path: str) -> str:
     base = g.claims.base if "claims" in g else ""
     if not base.startswith(("http://", "https://")):
         return "#"
-    return f"{base}&sc={quote(path, safe='')}"
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}sc={quote(path, safe='')}"

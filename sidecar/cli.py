@@ -5,6 +5,9 @@ sidecar migrate [--status]    apply (or list) pending migrations of the sidecar'
 sidecar serve                 run the web app under gunicorn
 sidecar apikey create NAME    create a JSON API key (printed once)
 sidecar apikey list | revoke KEY_ID
+sidecar jobs                  run the scheduler (its own process)
+sidecar job list | run NAME   list the scheduled jobs, or run one (or all) now
+sidecar demo seed             demo catalog and memberships (local networks only)
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from contextlib import contextmanager
 import click
 
 from .config import ConfigError, Settings, load_settings
-from .wp_bridge.db import Database, DatabaseUnavailable, connect
+from .wp_bridge.db import DatabaseUnavailable, connect
 
 
 def _settings() -> Settings:
@@ -139,9 +142,71 @@ def apikey_revoke(key_id: str) -> None:
     click.echo(f"revoked {key_id}")
 
 
-def open_database(settings: Settings) -> Database:
-    """Open a connection for scripts and jobs (the caller closes it)."""
-    return connect(settings.database)
+@main.command()
+def jobs() -> None:
+    """Run the scheduler (every job of the registry at its interval) in this process."""
+    from .jobs.scheduler import run_forever
+    from .logging_setup import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.sidecar.log_level)
+    run_forever(settings)
+
+
+@main.group()
+def job() -> None:
+    """List or run scheduled jobs by hand."""
+
+
+@job.command("list")
+def job_list() -> None:
+    """List the scheduled jobs."""
+    from .jobs.registry import JOBS
+
+    for entry in JOBS:
+        click.echo(f"{entry.name:28} every {entry.every_minutes:3d} min  {entry.description}")
+
+
+@job.command("run")
+@click.argument("name")
+def job_run(name: str) -> None:
+    """Run one job now (NAME from `sidecar job list`, or `all`)."""
+    from .jobs.registry import JOBS, find
+    from .jobs.runner import run_job
+
+    settings = _settings()
+    try:
+        selected = JOBS if name == "all" else (find(name),)
+    except KeyError:
+        click.echo(f"no job {name}; see `sidecar job list`", err=True)
+        sys.exit(2)
+    for entry in selected:
+        count = run_job(settings, entry)
+        click.echo(
+            f"{entry.name}: "
+            + ("skipped (running elsewhere)" if count is None else f"{count} changed")
+        )
+
+
+@main.group()
+def demo() -> None:
+    """Demo data for a local network."""
+
+
+@demo.command("seed")
+def demo_seed() -> None:
+    """Create the demo catalog and a paid membership for each customer site without one."""
+    from .context import Clients
+    from .domain.billing_context import billing_context
+    from .domain.demo import seed_demo
+    from .wp_bridge import WordPress
+
+    settings = _settings()
+    clients = Clients(settings)
+    with _database() as db:
+        wp = WordPress(db, clients.rest, clients.shim, settings.wordpress.network_id)
+        for line in seed_demo(wp, billing_context(settings)) or ["nothing to add"]:
+            click.echo(line)
 
 
 if __name__ == "__main__":

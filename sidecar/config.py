@@ -64,11 +64,23 @@ class SidecarSettings:
 
 
 @dataclass(frozen=True)
+class BillingSettings:
+    seller_name: str = "Your network"
+    seller_address: str = ""
+    seller_email: str = ""
+    tax_rate: str = "0"
+    invoice_due_days: int = 14
+    renewal_days_before: int = 7
+    grace_days: int = 7
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings
     wordpress: WordPressSettings
     shim: ShimSettings
     sidecar: SidecarSettings
+    billing: BillingSettings = BillingSettings()
 
 
 def _required(message: str) -> dict:
@@ -185,11 +197,31 @@ class SidecarSchema(_Section):
         return SidecarSettings(**data)
 
 
+class BillingSchema(_Section):
+    seller_name = fields.String(load_default="Your network", validate=validate.Length(1, 120))
+    seller_address = fields.String(load_default="", validate=validate.Length(0, 500))
+    seller_email = fields.String(load_default="")
+    tax_rate = fields.Decimal(
+        load_default="0",
+        as_string=True,
+        validate=validate.Range(0, 100, error="must be a percentage between 0 and 100"),
+        error_messages={"invalid": "must be a percentage between 0 and 100"},
+    )
+    invoice_due_days = _int_field(0, 365, load_default=14)
+    renewal_days_before = _int_field(0, 60, load_default=7)
+    grace_days = _int_field(0, 90, load_default=7)
+
+    @post_load
+    def build(self, data, **_):
+        return BillingSettings(**{**data, "tax_rate": str(data["tax_rate"])})
+
+
 class SettingsSchema(_Section):
     database = fields.Nested(DatabaseSchema, required=True)
     wordpress = fields.Nested(WordPressSchema, required=True)
     shim = fields.Nested(ShimSchema, required=True)
     sidecar = fields.Nested(SidecarSchema, required=True)
+    billing = fields.Nested(BillingSchema, load_default=dict)
 
     @post_load
     def build(self, data, **_):

@@ -18,9 +18,10 @@ from .ownership import is_super_admin, site_owner
 
 @dataclass(frozen=True)
 class Viewer:
-    """The authorised person behind a request, and the site they act on (None for network)."""
+    """The authorised person behind a request (None: an anonymous visitor of a public page),
+    and the site they act on (None for network and public pages)."""
 
-    user: User
+    user: User | None
     site: Site | None
     is_super_admin: bool
 
@@ -63,3 +64,14 @@ def _user(wp: WordPress, claims: Claims) -> User:
     if user is None:
         raise NotFound("This user does not exist.")
     return user
+
+
+def public_viewer(wp: WordPress, claims: Claims) -> Viewer:
+    """Authorise a public page request: anyone; a logged-in visitor is recognised.
+
+    Raises NotFound when the network is not this one.
+    """
+    if claims.net != wp.network_id:
+        raise NotFound("This network is not served here.")
+    user = get_user(wp.db, claims.sub) if claims.sub > 0 else None
+    return Viewer(user, None, False)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import account, api, errors, health, network
+from . import account, api, errors, health, network, public
 
 
 def register(app: Flask) -> None:
     """Attach every blueprint and the error handlers to ``app``."""
     app.register_blueprint(account.blueprint)
     app.register_blueprint(network.blueprint)
+    app.register_blueprint(public.blueprint)
     app.register_blueprint(health.blueprint)
     api.register(app)
     errors.register(app)

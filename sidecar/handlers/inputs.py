@@ -18,7 +18,8 @@ def load_query(schema: Schema) -> dict:
 
 def load_form(schema: Schema) -> dict:
     """Load ``request.form`` (without the CSRF token) with ``schema``. Raises Invalid."""
-    data = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    data = request.form.copy()  # a MultiDict: schemas may read repeated fields (getlist)
+    data.pop("csrf_token", None)
     try:
         return schema.load(data)
     except ValidationError as error:

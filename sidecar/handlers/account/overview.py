@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, request
 
 from ...context import get_wp
 from ...domain.account import account_overview
+from ...domain.clock import utcnow
 from ..fragments import render_fragment
 from . import blueprint
+
+NOTICES = {
+    "plan": "Your plan was changed. The new limits apply from now on.",
+    "package": "The package was added to your membership.",
+    "billing": "Your billing address was saved.",
+}
 
 
 @blueprint.get("/")
 def overview():
     """The Account page."""
-    return render_fragment("account/overview.html", overview=account_overview(get_wp(), g.viewer))
+    return render_fragment(
+        "account/overview.html",
+        overview=account_overview(get_wp(), g.viewer, utcnow()),
+        notice=NOTICES.get(request.args.get("done", "")),
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from . import sites
+from . import invoices, memberships, products, sites
 
 API_PREFIX = "/api/v1"
 
@@ -29,5 +29,11 @@ def register(app: Flask) -> None:
             "description": "An API key from `sidecar apikey create`.",
         },
     )
-    for blueprint in (sites.blueprint,):
+    for blueprint in (
+        sites.blueprint,
+        products.blueprint,
+        invoices.blueprint,
+        invoices.payments_blueprint,
+        memberships.blueprint,
+    ):
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix}")

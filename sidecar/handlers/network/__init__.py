@@ -11,4 +11,4 @@ from ...domain.access import network_viewer
 blueprint = Blueprint("network", __name__, url_prefix="/network")
 protect(blueprint, "network", network_viewer)
 
-from . import api_keys, sites  # noqa: E402,F401  (registers the routes)
+from . import api_keys, discounts, invoices, memberships, products, sites  # noqa: E402,F401  (registers the routes)

@@ -82,3 +82,14 @@ def count_sites(db: Database, network_id: int) -> int:
             (network_id,),
         )
     )
+
+
+def path_taken(db: Database, network_id: int, path: str) -> bool:
+    """True when a site of the network already lives at ``path`` (e.g. ``/alice/``)."""
+    return bool(
+        db.fetch_value(
+            f"SELECT COUNT(*) FROM {global_table(db.prefix, 'blogs')}"
+            " WHERE site_id = %s AND path = %s",
+            (network_id, path),
+        )
+    )

@@ -63,3 +63,13 @@ def user_roles(db: Database, user_id: int, blog_id: int) -> list[str]:
     if not isinstance(capabilities, dict):
         return []
     return [str(role) for role, granted in capabilities.items() if granted]
+
+
+def login_exists(db: Database, login: str) -> bool:
+    """True when a user has this login (MySQL compares it without case, like WordPress)."""
+    return bool(
+        db.fetch_value(
+            f"SELECT COUNT(*) FROM {global_table(db.prefix, 'users')} WHERE user_login = %s",
+            (login,),
+        )
+    )

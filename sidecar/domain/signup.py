@@ -1,0 +1,106 @@
+"""Public sign-up: pick a plan (+ packages), then the WordPress user and site are created
+through WordPress (the shim's routes), and the membership with its first invoice here.
+
+Everything that can be checked is checked before WordPress is asked to create anything, so a
+refused form leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import Invalid
+from ..wp_bridge import WordPress
+from ..wp_bridge.rest import RestError
+from ..wp_bridge.tables.sites import path_taken
+from ..wp_bridge.tables.users import find_users_by_email, get_user, login_exists
+from . import catalog
+from .billing_context import BillingContext
+from .catalog import Product
+from .customers import ensure_customer
+from .events import Actor, record
+from .gateways import GATEWAYS
+from .membership_start import Order, check_order, start_membership
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    site_url: str
+    login_url: str
+    membership_number: str
+    invoice_number: str
+    amount_due: str
+    instructions: str
+
+
+def signup_options(wp: WordPress) -> tuple[list[Product], list[Product]]:
+    """The active plans and packages a visitor can choose from."""
+    plans = catalog.list_products(wp.db, type="plan", active_only=True)
+    packages = catalog.list_products(wp.db, type="package", active_only=True)
+    return plans, packages
+
+
+def sign_up(wp: WordPress, form: dict, *, ctx: BillingContext, now, request_id: str = ""):
+    """Create the user, the site, the membership and its first invoice.
+
+    Raises Invalid (per field) when anything is taken or not allowed; RestError when
+    WordPress itself fails.
+    """
+    order = Order(form["plan_id"], tuple(form["package_ids"]), form.get("discount_code", ""))
+    _check_available(wp, form)
+    check_order(wp.db, order, now)
+    user_id = _create_user(wp, form)
+    site = _create_site(wp, form, user_id)
+    actor = Actor("customer", user_id, request_id)
+    customer = ensure_customer(wp.db, get_user(wp.db, user_id))
+    membership, invoice = start_membership(
+        wp.db, order, customer=customer, blog_id=site["blog_id"], ctx=ctx, actor=actor, now=now
+    )
+    record(
+        wp.db,
+        actor,
+        "customer",
+        customer["id"],
+        "customer.signed_up",
+        None,
+        {"blog_id": site["blog_id"], "membership": membership.number},
+    )
+    gateway = GATEWAYS[invoice.gateway]
+    return SignupResult(
+        site_url=site["url"],
+        login_url=site["url"].rstrip("/") + "/wp-login.php",
+        membership_number=membership.number,
+        invoice_number=invoice.display_number,
+        amount_due=invoice.money(invoice.total),
+        instructions=gateway.instructions(invoice),
+    )
+
+
+def _check_available(wp: WordPress, form: dict) -> None:
+    errors = {}
+    if login_exists(wp.db, form["username"]):
+        errors["username"] = ["This username is taken. Choose another one."]
+    if find_users_by_email(wp.db, form["email"]):
+        errors["email"] = ["An account with this email address exists. Log in instead."]
+    if path_taken(wp.db, wp.network_id, f"/{form['site_path']}/"):
+        errors["site_path"] = ["This address is taken. Choose another one."]
+    if errors:
+        raise Invalid(errors)
+
+
+def _create_user(wp: WordPress, form: dict) -> int:
+    try:
+        return wp.shim.create_user(form["username"], form["email"], form["password"])
+    except RestError as error:
+        if error.status in (400, 409):
+            raise Invalid({"username": [error.message]}) from None
+        raise
+
+
+def _create_site(wp: WordPress, form: dict, user_id: int) -> dict:
+    try:
+        return wp.shim.create_site(form["site_path"], form["site_title"], user_id)
+    except RestError as error:
+        if error.status in (400, 409):
+            raise Invalid({"site_path": [error.message]}) from None
+        raise

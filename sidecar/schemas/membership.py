@@ -1,0 +1,23 @@
+"""Account → Change: the confirmation forms carry the membership version that was shown."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+
+class ConfirmChangeForm(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    version = fields.Integer(
+        required=True,
+        strict=False,
+        validate=validate.Range(min=0),
+        error_messages={
+            "required": "This form is incomplete. Please reload the page.",
+            "invalid": "This form is incomplete. Please reload the page.",
+        },
+    )
+
+
+CONFIRM_CHANGE_FORM = ConfirmChangeForm()

@@ -1,0 +1,104 @@
+"""The public sign-up form."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+# WordPress keeps these for itself in a subdirectory network (get_subdirectory_reserved_names).
+RESERVED_PATHS = frozenset(
+    {
+        "page",
+        "comments",
+        "blog",
+        "files",
+        "feed",
+        "wp-admin",
+        "wp-content",
+        "wp-includes",
+        "wp-json",
+        "embed",
+        "signup",
+    }
+)
+
+
+class SignupForm(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    plan_id = fields.Integer(
+        required=True,
+        strict=False,
+        error_messages={"required": "Choose a plan.", "invalid": "Choose a plan."},
+    )
+    package_ids = fields.List(fields.Integer(strict=False), load_default=list)
+    site_path = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z0-9][a-z0-9-]{2,62}$",
+            error="Use 3 to 63 lowercase letters, digits or hyphens, starting with a letter "
+            "or digit.",
+        ),
+        error_messages={"required": "Choose your site's address."},
+    )
+    site_title = fields.String(
+        required=True,
+        validate=validate.Length(1, 100, error="Give your site a title (up to 100 characters)."),
+        error_messages={"required": "Give your site a title."},
+    )
+    username = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z0-9]{4,60}$", error="Use 4 to 60 lowercase letters and digits."
+        ),
+        error_messages={"required": "Choose a username."},
+    )
+    email = fields.Email(
+        required=True,
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter a valid email address.",
+        },
+    )
+    password = fields.String(
+        required=True,
+        validate=validate.Length(10, 200, error="Use at least 10 characters."),
+        error_messages={"required": "Choose a password."},
+    )
+    password_again = fields.String(
+        required=True, error_messages={"required": "Repeat your password."}
+    )
+    discount_code = fields.String(load_default="", validate=validate.Length(max=40))
+
+    @pre_load
+    def tidy(self, data, **_):
+        tidy = {k: v.strip() for k, v in data.items() if isinstance(v, str) and k != "password"}
+        tidy["password"] = data.get("password", "")
+        tidy["password_again"] = data.get("password_again", "")
+        tidy["package_ids"] = data.getlist("package_ids") if hasattr(data, "getlist") else []
+        for key in ("site_path", "username", "email"):
+            if key in tidy:
+                tidy[key] = tidy[key].lower()
+        return {k: v for k, v in tidy.items() if v not in ("", None) or k == "discount_code"}
+
+    @validates_schema
+    def check(self, data, **_):
+        if data.get("password") != data.get("password_again"):
+            raise ValidationError("The passwords do not match.", "password_again")
+        if data.get("site_path") in RESERVED_PATHS:
+            raise ValidationError("This address is reserved. Choose another one.", "site_path")
+        if re.search(r"<|>", data.get("site_title", "")):
+            raise ValidationError("The title cannot contain < or >.", "site_title")
+
+
+SIGNUP_FORM = SignupForm()
