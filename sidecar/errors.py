@@ -50,9 +50,10 @@ class Conflict(SidecarError):
 
 
 class Invalid(SidecarError):
-    """Input failed validation; ``errors`` maps field names to lists of messages."""
+    """Input failed validation; ``errors`` maps field names to lists of messages. A refused
+    form answers 400 (the JSON API's own argument parsing answers 422, as its spec says)."""
 
-    status = 422
+    status = 400
     code = "invalid"
     default_message = "Please correct the highlighted fields."
 

@@ -127,3 +127,6 @@ def _wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 30) -> Non
 def customers(network) -> dict:
     """Customers by login: alice and bob each own exactly one site."""
     return {c["login"]: c for c in network["customers"]}
+
+
+from .wp_cleanup import created, wpdb  # noqa: E402,F401  (shared fixtures)

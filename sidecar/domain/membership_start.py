@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
 from ..store import membership_packages
 from ..wp_bridge.db import Database
 from . import catalog, discounts, invoices
@@ -100,10 +100,12 @@ def check_order(db: Database, order: Order, now) -> None:
 
 
 def _products(db: Database, order: Order) -> tuple[Product, list[Product]]:
-    plan = catalog.get_product(db, order.plan_id)
-    if plan.type != "plan" or not plan.active:
+    plan = _product_or_none(db, order.plan_id)
+    if plan is None or plan.type != "plan" or not plan.active:
         raise Invalid({"plan_id": ["Choose one of the plans on offer."]})
-    packages = [catalog.get_product(db, pid) for pid in order.package_ids]
+    packages = [_product_or_none(db, pid) for pid in order.package_ids]
+    if None in packages:
+        raise Invalid({"package_ids": ["Choose packages from the list."]})
     for package in packages:
         if package.type != "package" or not package.active:
             raise Invalid({"package_ids": ["Choose packages from the list."]})
@@ -111,6 +113,13 @@ def _products(db: Database, order: Order) -> tuple[Product, list[Product]]:
             message = f"{package.name} is sold in {package.currency}, your plan in {plan.currency}."
             raise Invalid({"package_ids": [message]})
     return plan, packages
+
+
+def _product_or_none(db: Database, product_id: int) -> Product | None:
+    try:
+        return catalog.get_product(db, product_id)
+    except NotFound:
+        return None
 
 
 def _usable_code(db: Database, code: str, currency: str, now):

@@ -170,7 +170,7 @@ def test_invalid_form_input_is_refused_with_a_message(sidecar_url, network):
         "POST",
         {"name": "x" * 101, "csrf_token": token},
     )
-    assert answer.status_code == 422
+    assert answer.status_code == 400
     assert "1 to 100 characters" in answer.text
 
 

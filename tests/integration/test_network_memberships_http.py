@@ -50,7 +50,7 @@ def test_list_filter_detail_and_status_change(sidecar_url, network, customers, c
         not in admin_call(sidecar_url, network, "/network/memberships?status=cancelled").text
     )
     bad = admin_call(sidecar_url, network, "/network/memberships?status=bogus")
-    assert bad.status_code == 422
+    assert bad.status_code == 400
 
     path = f"/network/memberships/{membership.id}"
     detail = admin_call(sidecar_url, network, path)

@@ -6,8 +6,6 @@ Each test creates its own uniquely named users and sites and deletes them afterw
 """
 
 import html
-import json
-import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +15,6 @@ import pytest
 import requests
 
 from sidecar.assertions import Claims, new_jti, sign
-from sidecar.wp_bridge.db import connect
 from sidecar.wp_bridge.prefix import blog_prefix, global_table
 from sidecar.wp_bridge.rest import RestClient, RestError
 from sidecar.wp_bridge.shim import ShimClient
@@ -27,67 +24,10 @@ from sidecar.wp_bridge.tables.users import get_user, user_roles
 
 pytestmark = pytest.mark.integration
 
-# Deletes the sites and users named in $argv[1] (JSON), as a request for the main site. The
-# loops run inside a function: WordPress keeps the current site in the global $blog_id, and a
-# global loop variable of that name would make wpmu_delete_blog() drop the main site's tables.
-_DELETE_PHP = r"""
-$sidecar_test_job = json_decode( $argv[1], true );
-$_SERVER['HTTP_HOST']      = $sidecar_test_job['host'];
-$_SERVER['SERVER_NAME']    = explode( ':', $sidecar_test_job['host'] )[0];
-$_SERVER['REQUEST_URI']    = '/';
-$_SERVER['REQUEST_METHOD'] = 'GET';
-require $sidecar_test_job['wp_path'] . '/wp-load.php';
-require_once ABSPATH . 'wp-admin/includes/admin.php';
-( static function ( array $job ) {
-    foreach ( $job['blogs'] as $id ) {
-        if ( is_main_site( $id ) ) {
-            fwrite( STDERR, "refusing to delete the main site\n" );
-            exit( 1 );
-        }
-        if ( get_site( $id ) ) {
-            wpmu_delete_blog( $id, true );
-        }
-    }
-    foreach ( $job['users'] as $id ) {
-        if ( get_userdata( $id ) && ! wpmu_delete_user( $id ) ) {
-            fwrite( STDERR, "could not delete user $id\n" );
-            exit( 1 );
-        }
-    }
-} )( $sidecar_test_job );
-"""
-
 
 @pytest.fixture
 def shim(network):
     return ShimClient(RestClient(network["url"], timeout=60), network["secret"], 1)
-
-
-@pytest.fixture
-def wpdb(settings):
-    db = connect(settings.database)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def created(network, wpdb):
-    """Ids of what a test created: ``{"blogs": [...], "users": [...]}``, deleted afterwards."""
-    made = {"blogs": [], "users": []}
-    yield made
-    if made["blogs"] or made["users"]:
-        job = {"host": urlsplit(network["url"]).netloc, "wp_path": network["wp_path"], **made}
-        subprocess.run(
-            ["php", "-r", _DELETE_PHP, "--", json.dumps(job)],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        for blog_id in made["blogs"]:
-            assert get_site(wpdb, blog_id) is None
-        for user_id in made["users"]:
-            assert get_user(wpdb, user_id) is None
-        assert get_option(wpdb, 1, "siteurl"), "the main site must be untouched"
 
 
 def _unique() -> str:

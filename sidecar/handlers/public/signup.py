@@ -1,4 +1,5 @@
-"""``/signup/``: choose a plan, create the site and the account, receive the first invoice."""
+"""``/signup/`` (sidecar path ``/public/signup/``; links are relative to it): choose a plan,
+create the site and the account, receive the first invoice."""
 
 from __future__ import annotations
 
@@ -28,13 +29,13 @@ def _form_page(status: int = 200, errors: dict | None = None):
     )
 
 
-@blueprint.get("/signup")
+@blueprint.get("/signup/", strict_slashes=False)
 def signup_form():
     """The sign-up form."""
     return _form_page()
 
 
-@blueprint.post("/signup")
+@blueprint.post("/signup/", strict_slashes=False)
 def signup():
     """Create everything; on bad input show the form again with the input kept."""
     try:
