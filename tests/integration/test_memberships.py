@@ -193,3 +193,74 @@ def test_two_concurrent_changes_exactly_one_applies(settings, migrated, customer
     finally:
         reset_customer(setup, customers["bob"]["user_id"])
         setup.close()
+
+
+def test_a_renewal_discount_code_keeps_applying_after_a_plan_change(db, customers):
+    from sidecar.domain.discounts import create_code
+    from sidecar.domain.membership_start import Order, start_membership
+
+    products, _, _ = fresh_membership(db, customers["alice"], "starter")
+    reset_customer(db, customers["alice"]["user_id"])
+    create_code(
+        db,
+        {"code": "LOYAL20", "kind": "percent", "amount": "20", "applies_to_renewals": True},
+        SYSTEM,
+    )
+    membership, invoice = start_membership(
+        db,
+        Order(products["starter"], discount_code="loyal20"),
+        customer=customer_row(db, customers["alice"]),
+        blog_id=customers["alice"]["blog_id"],
+        ctx=CTX,
+        actor=SYSTEM,
+        now=membership_now(),
+    )
+    assert invoice.total == Decimal("7.20") and membership.recurring_amount == Decimal("7.20")
+    changes.apply_plan_change(
+        db,
+        membership.id,
+        membership.version,
+        products["business"],
+        ctx=CTX,
+        customer=customer_row(db, customers["alice"]),
+        actor=SYSTEM,
+        now=membership_now(),
+    )
+    assert get_membership(db, membership.id).recurring_amount == Decimal("23.20")  # 29 − 20 %
+
+
+def test_a_package_in_another_currency_is_refused(db, customers):
+    from sidecar.domain.catalog import create_product
+
+    _, membership, _ = fresh_membership(db, customers["alice"], "starter")
+    dollars = create_product(
+        db,
+        {
+            "type": "package",
+            "name": "US backup",
+            "price": "3",
+            "currency": "USD",
+            "billing_period": "month",
+            "limits": {"disk_mb": 100},
+        },
+        SYSTEM,
+    )
+    with pytest.raises(Invalid) as refused:
+        changes.apply_package_purchase(
+            db,
+            membership.id,
+            membership.version,
+            dollars.id,
+            ctx=CTX,
+            customer=customer_row(db, customers["alice"]),
+            actor=SYSTEM,
+            now=membership_now(),
+        )
+    assert "package_id" in refused.value.errors
+    assert get_membership(db, membership.id).packages == ()
+
+
+def membership_now():
+    from sidecar.domain.clock import utcnow
+
+    return utcnow()
