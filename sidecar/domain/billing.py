@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from ..wp_bridge.db import Database
 from . import invoices, memberships
+from .billing_context import BillingContext
 from .clock import utcnow
+from .customers import billing_address
 from .events import Actor
+from .memberships import Membership
 
 
 def settle_invoice(db: Database, invoice_id: int, actor: Actor, reference: str = ""):
@@ -19,3 +22,29 @@ def settle_invoice(db: Database, invoice_id: int, actor: Actor, reference: str =
         if invoice.membership_id:
             memberships.after_payment(db, invoice.membership_id, invoice.reason, utcnow(), actor)
     return invoice
+
+
+def invoice_membership(
+    db: Database,
+    ctx: BillingContext,
+    membership: Membership,
+    customer: dict | None,
+    actor: Actor,
+    reason: str,
+    lines: list[invoices.InvoiceLine],
+) -> invoices.Invoice:
+    """Issue an invoice for ``membership`` to its customer, with the network's tax rate and
+    terms and the customer's billing address as it is now. Raises Invalid for bad lines."""
+    return invoices.issue_invoice(
+        db,
+        network_id=ctx.network_id,
+        customer_id=membership.customer_id,
+        membership_id=membership.id,
+        currency=membership.currency,
+        lines=lines,
+        tax_rate=ctx.tax_rate,
+        billing_address=billing_address(customer),
+        reason=reason,
+        actor=actor,
+        due_days=ctx.due_days,
+    )

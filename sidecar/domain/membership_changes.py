@@ -15,9 +15,9 @@ from ..errors import Conflict, Invalid
 from ..store import membership_packages as package_store
 from ..wp_bridge.db import Database
 from . import catalog, discounts, invoices
+from .billing import invoice_membership
 from .billing_context import BillingContext
 from .catalog import Product
-from .customers import billing_address
 from .events import Actor
 from .limit_types import effective_limits
 from .memberships import (
@@ -149,7 +149,7 @@ def apply_plan_change(
             "membership.plan_changed",
         )
         if change.due_now > 0:
-            _invoice(
+            invoice_membership(
                 db,
                 ctx,
                 membership,
@@ -198,7 +198,7 @@ def apply_package_purchase(
             "membership.package_added",
         )
         first_charge = money(package.price + package.setup_fee)
-        return _invoice(
+        return invoice_membership(
             db,
             ctx,
             membership,
@@ -252,19 +252,3 @@ def _recurring_amount(db: Database, membership: Membership, plan: Product) -> De
         for p in membership.packages
     )
     return money(plan_recurring_price(plan, code) + sum(restated, ZERO))
-
-
-def _invoice(db, ctx, membership, customer, actor, reason, lines):
-    return invoices.issue_invoice(
-        db,
-        network_id=ctx.network_id,
-        customer_id=membership.customer_id,
-        membership_id=membership.id,
-        currency=membership.currency,
-        lines=lines,
-        tax_rate=ctx.tax_rate,
-        billing_address=billing_address(customer),
-        reason=reason,
-        actor=actor,
-        due_days=ctx.due_days,
-    )

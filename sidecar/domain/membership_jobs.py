@@ -10,8 +10,8 @@ from ..store import customers as customer_store
 from ..store import memberships as store
 from ..wp_bridge.db import Database
 from . import catalog, invoices
+from .billing import invoice_membership
 from .billing_context import BillingContext
-from .customers import billing_address
 from .events import SYSTEM, Actor
 from .memberships import Membership, from_row, save
 from .money import ZERO
@@ -44,19 +44,8 @@ def _renew(db: Database, ctx: BillingContext, membership: Membership, actor: Act
                 actor,
                 "membership.credit_used",
             )
-        return invoices.issue_invoice(
-            db,
-            network_id=ctx.network_id,
-            customer_id=membership.customer_id,
-            membership_id=membership.id,
-            currency=membership.currency,
-            lines=lines,
-            tax_rate=ctx.tax_rate,
-            reason="renewal",
-            actor=actor,
-            due_days=ctx.due_days,
-            billing_address=billing_address(customer_store.get(db, membership.customer_id)),
-        )
+        customer = customer_store.get(db, membership.customer_id)
+        return invoice_membership(db, ctx, membership, customer, actor, "renewal", lines)
 
 
 def _renewal_lines(db: Database, membership: Membership) -> list[invoices.InvoiceLine]:
