@@ -1,0 +1,29 @@
+"""Network Admin → Usage: the list's query arguments."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from ..domain.usage_admin import FILTERS, SORTS
+
+
+class UsageListArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    show = fields.String(
+        load_default="near",
+        validate=validate.OneOf(list(FILTERS), error="must be near or over"),
+    )
+    sort = fields.String(
+        load_default="worst",
+        validate=validate.OneOf(list(SORTS), error=f"must be one of {', '.join(SORTS)}"),
+    )
+    order = fields.String(
+        load_default="desc", validate=validate.OneOf(["asc", "desc"], error="must be asc or desc")
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="must be 1 or more"))
+
+
+USAGE_LIST_ARGS = UsageListArgs()
+PER_PAGE = 50
