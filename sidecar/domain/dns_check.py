@@ -1,0 +1,192 @@
+"""Ask DNS whether a domain points at the network and carries its ownership proof (dnspython).
+
+Pointing: the domain's CNAME chain (followed one query at a time, so it works against an
+authoritative server that does not chase chains) reaches the network's CNAME target, or every
+A/AAAA address at the end of the chain is one of the network's addresses. Proof: a TXT record at
+``_sidecar-challenge.<domain>`` holds the domain's token. Each refusal carries the exact reason
+a customer can act on ("the A record points to 203.0.113.9; expected 198.51.100.7").
+
+The resolver is configurable (address and port): tests point it at a DNS server they run.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import dns.exception
+import dns.name
+import dns.resolver
+
+CHALLENGE_LABEL = "_sidecar-challenge"
+MAX_CHAIN = 8
+
+
+class DnsUnavailable(Exception):
+    """The resolver did not answer (timeout, refusal, server failure); try again later."""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Where the network's domains must point: addresses (IPv4 and IPv6) and/or a CNAME host."""
+
+    addresses: tuple[str, ...] = ()
+    cname: str = ""
+
+    def expected(self, version: int) -> tuple[str, ...]:
+        """The target addresses of one IP version (4 or 6)."""
+        return tuple(a for a in self.addresses if ipaddress.ip_address(a).version == version)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One check's verdict; ``reason`` explains a failure ("" when ``ok``)."""
+
+    ok: bool
+    reason: str = ""
+
+
+def challenge_name(domain: str) -> str:
+    """The name of the ownership TXT record of ``domain``."""
+    return f"{CHALLENGE_LABEL}.{domain}"
+
+
+def make_resolver(host: str = "", port: int = 53, timeout: float = 3.0) -> dns.resolver.Resolver:
+    """A resolver asking ``host``:``port``, or the system's resolvers when ``host`` is empty.
+
+    Raises DnsUnavailable when no resolver is configured on this machine.
+    """
+    try:
+        resolver = dns.resolver.Resolver(configure=not host)
+    except dns.resolver.NoResolverConfiguration:
+        raise DnsUnavailable("no DNS resolver is configured on the sidecar's machine") from None
+    if host:
+        resolver.nameservers = [host]
+        resolver.port = port
+    resolver.timeout = timeout
+    resolver.lifetime = timeout
+    resolver.cache = None
+    return resolver
+
+
+def points_at_network(resolver: dns.resolver.Resolver, domain: str, targets: Targets) -> Outcome:
+    """Whether ``domain`` reaches the network. Raises DnsUnavailable."""
+    chain = cname_chain(resolver, domain)
+    if targets.cname and targets.cname in chain:
+        return Outcome(True)
+    final = chain[-1] if chain else domain
+    found = {4: addresses(resolver, final, "A"), 6: addresses(resolver, final, "AAAA")}
+    if not chain and not found[4] and not found[6]:
+        return Outcome(False, _nothing_found(resolver, domain))
+    wrong = _wrong_addresses(found, targets)
+    if not wrong and (found[4] or found[6]):
+        return Outcome(True)
+    if chain and targets.cname:
+        return Outcome(False, _cname_reason(domain, chain, targets.cname))
+    return Outcome(False, wrong or f"the CNAME target {final} has no A or AAAA record")
+
+
+def proves_ownership(resolver: dns.resolver.Resolver, domain: str, token: str) -> Outcome:
+    """Whether the TXT record at ``_sidecar-challenge.<domain>`` holds ``token``.
+
+    Raises DnsUnavailable.
+    """
+    name = challenge_name(domain)
+    values = txt_values(resolver, name)
+    if token in values:
+        return Outcome(True)
+    if not values:
+        return Outcome(False, f"no TXT record found at {name}")
+    shown = ", ".join(f'"{value[:80]}"' for value in values[:3])
+    return Outcome(False, f'the TXT record at {name} holds {shown}; expected "{token}"')
+
+
+def cname_chain(resolver: dns.resolver.Resolver, domain: str) -> list[str]:
+    """The names ``domain``'s CNAME records lead to, in order (empty: no CNAME).
+
+    Raises DnsUnavailable, also for a loop or a chain longer than ``MAX_CHAIN``.
+    """
+    chain: list[str] = []
+    current = domain
+    for _ in range(MAX_CHAIN):
+        records = _query(resolver, current, "CNAME")
+        if not records:
+            return chain
+        current = _host(records[0].target)
+        if current in chain or current == domain:
+            raise DnsUnavailable(f"the CNAME records of {domain} form a loop")
+        chain.append(current)
+    raise DnsUnavailable(f"the CNAME chain of {domain} is longer than {MAX_CHAIN} steps")
+
+
+def addresses(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> list[str]:
+    """The A or AAAA addresses of ``name`` (compressed form). Raises DnsUnavailable."""
+    return sorted({str(ipaddress.ip_address(r.address)) for r in _query(resolver, name, rdtype)})
+
+
+def txt_values(resolver: dns.resolver.Resolver, name: str) -> list[str]:
+    """The TXT strings at ``name``, each record's parts joined. Raises DnsUnavailable."""
+    records = _query(resolver, name, "TXT")
+    return [b"".join(r.strings).decode("utf-8", "replace").strip() for r in records]
+
+
+def _query(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> list:
+    try:
+        answer = resolver.resolve(name, rdtype, raise_on_no_answer=False, search=False)
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        return []
+    except dns.resolver.LifetimeTimeout:
+        raise DnsUnavailable("the DNS server did not answer in time") from None
+    except dns.resolver.NoNameservers:
+        raise DnsUnavailable("the DNS server refused or failed to answer") from None
+    except dns.exception.DNSException as error:
+        raise DnsUnavailable(f"DNS lookup failed ({error.__class__.__name__})") from None
+    if answer.rrset is None:
+        return []
+    return [r for r in answer.rrset if r.rdtype == answer.rdtype]
+
+
+def _nothing_found(resolver: dns.resolver.Resolver, domain: str) -> str:
+    try:
+        resolver.resolve(domain, "SOA", search=False)
+    except dns.resolver.NXDOMAIN:
+        return f"{domain} does not exist in DNS (NXDOMAIN)"
+    except dns.exception.DNSException:
+        pass
+    return f"no A, AAAA or CNAME record found for {domain}"
+
+
+def _cname_reason(domain: str, chain: list[str], target: str) -> str:
+    if len(chain) == 1:
+        return f"the CNAME record points to {chain[0]}; expected {target}"
+    return f"the CNAME chain {' → '.join([domain, *chain])} does not reach {target}"
+
+
+def _wrong_addresses(found: dict[int, list[str]], targets: Targets) -> str:
+    """The first record type whose addresses are not all the network's, as a reason."""
+    for version, rdtype in ((4, "A"), (6, "AAAA")):
+        expected = targets.expected(version)
+        stray = [address for address in found[version] if address not in expected]
+        if not stray:
+            continue
+        record = f"the {rdtype} record{'s' if len(found[version]) > 1 else ''}"
+        verb = "point" if len(found[version]) > 1 else "points"
+        if expected:
+            return f"{record} {verb} to {' and '.join(stray)}; expected {' or '.join(expected)}"
+        if version == 6 and targets.expected(4):
+            return (
+                f"{record} {verb} to {' and '.join(stray)}; this network has no IPv6 address, "
+                "so remove the AAAA record"
+            )
+        return f"{record} {verb} to {' and '.join(stray)}; expected {_expected_text(targets)}"
+    return ""
+
+
+def _expected_text(targets: Targets) -> str:
+    if targets.cname:
+        return f"a CNAME record pointing to {targets.cname}"
+    return " or ".join(targets.addresses) or "an address of this network (none is set yet)"
+
+
+def _host(name: dns.name.Name) -> str:
+    return name.to_text(omit_final_dot=True).lower()
