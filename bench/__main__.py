@@ -8,10 +8,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import account_page
+from . import account_page, sweep
 from .results import print_table, save
 
-BENCHMARKS = {"account_page": account_page.run}
+BENCHMARKS = {"account_page": account_page.run, "sweep_10k_sites": sweep.run}
 
 
 def main() -> int:

@@ -20,6 +20,7 @@ from devnet.wordpress_source import major_minor, tree_version
 
 SHIM_FILE = "sidecar-shim/sidecar-shim.php"
 MU_PLUGIN = "devnet.php"
+SUNRISE_FILE = "sunrise.php"
 
 
 def copy_wordpress(source: Path, wp_path: Path, wanted: str) -> str:
@@ -58,7 +59,8 @@ def install_mu_plugin(wp_path: Path) -> None:
 
 
 def install_shim(wp_path: Path) -> str:
-    """Replace ``wp-content/plugins/sidecar-shim/`` with a copy of ``wp-plugin-shim/``.
+    """Replace ``wp-content/plugins/sidecar-shim/`` with a copy of ``wp-plugin-shim/``, and
+    ``wp-content/sunrise.php`` (the domain-mapping drop-in, on with ``SUNRISE``) with its copy.
 
     Returns "copied", or "missing" when the repository has no shim (yet).
     """
@@ -67,6 +69,8 @@ def install_shim(wp_path: Path) -> str:
     if not SHIM_DIR.is_dir():
         return "missing"
     shutil.copytree(SHIM_DIR, dest, symlinks=False)
+    if (SHIM_DIR / SUNRISE_FILE).is_file():
+        shutil.copy2(SHIM_DIR / SUNRISE_FILE, wp_path / "wp-content" / SUNRISE_FILE)
     return "copied"
 
 

@@ -76,6 +76,7 @@ def constants(net: dict, multisite: bool) -> dict:
                 "PATH_CURRENT_SITE": "/",
                 "SITE_ID_CURRENT_SITE": 1,
                 "BLOG_ID_CURRENT_SITE": 1,
+                "SUNRISE": True,  # wp-content/sunrise.php: the shim's domain mapping
             }
         )
     return values

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 # fonts-dejavu-core: the Unicode font of invoice PDFs (sidecar/domain/invoice_pdf.py).
-PACKAGES=(php-cli php-mysql php-gd wordpress wordpress-theme-twentytwentythree chromium wrk fonts-dejavu-core)
+PACKAGES=(php-cli php-mysql php-gd php-xml wordpress wordpress-theme-twentytwentythree chromium wrk fonts-dejavu-core)
 DB_PACKAGES=(mariadb-server mariadb-client)
 
 say() { echo "system-deps: $*"; }

@@ -16,13 +16,14 @@ __all__ = ["create_app"]
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app. With no ``settings`` the configuration is loaded (and checked) from
     ``SIDECAR_CONFIG`` and the environment; raises ConfigError when it is unusable."""
-    from . import context, handlers
+    from . import context, handlers, i18n
 
     settings = settings or load_settings()
     configure_logging(settings.sidecar.log_level)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     context.init_app(app, settings)
+    i18n.init_app(app)
     _template_helpers(app)
     handlers.register(app)
     return app
@@ -32,15 +33,9 @@ def _template_helpers(app: Flask) -> None:
     """Globals and filters the page templates share."""
     from . import auth
     from .domain.limit_types import LIMIT_TYPES
-    from .domain.money import format_money
-    from .schemas.billing_address import COUNTRIES
 
-    names = dict(COUNTRIES)
     app.jinja_env.globals.update(
         csrf_token=auth.csrf_token,
         wp_url=auth.wp_url,
-        countries=COUNTRIES,
-        country_name=lambda code: names.get(code, code),
         limit_types=LIMIT_TYPES,
     )
-    app.jinja_env.filters["money"] = format_money

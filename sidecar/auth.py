@@ -8,6 +8,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from flask import Blueprint, g, request
+from flask_babel import lazy_gettext
 
 from . import assertions, csrf
 from .assertions import AssertionRefused, Claims
@@ -46,10 +47,13 @@ def verified_claims(audience: str) -> Claims:
         )
     except AssertionRefused as refused:
         raise Unauthorized(
-            "Your session could not be verified. Please reload the page.", code=refused.code
+            lazy_gettext("Your session could not be verified. Please reload the page."),
+            code=refused.code,
         ) from None
     if not token_uses.claim(get_db(), claims.jti, claims.exp):
-        raise Unauthorized("This request was already used. Please reload the page.", code="replay")
+        raise Unauthorized(
+            lazy_gettext("This request was already used. Please reload the page."), code="replay"
+        )
     return claims
 
 
@@ -69,7 +73,8 @@ def check_csrf(claims: Claims) -> None:
         settings().sidecar.secret_key, _binding(claims), token, int(time.time())
     ):
         raise BadRequest(
-            "This form has expired. Please reload the page and try again.", code="csrf"
+            lazy_gettext("This form has expired. Please reload the page and try again."),
+            code="csrf",
         )
 
 

@@ -8,6 +8,7 @@ sidecar apikey list | revoke KEY_ID
 sidecar jobs                  run the scheduler (its own process)
 sidecar job list | run NAME   list the scheduled jobs, or run one (or all) now
 sidecar demo seed             demo catalog and memberships (local networks only)
+sidecar sweep [--site N] [--shard i/n]   measure usage and publish limits now
 """
 
 from __future__ import annotations
@@ -164,7 +165,10 @@ def job_list() -> None:
     from .jobs.registry import JOBS
 
     for entry in JOBS:
-        click.echo(f"{entry.name:28} every {entry.every_minutes:3d} min  {entry.description}")
+        setting = f" (default; [{entry.setting.replace('.', '] ')})" if entry.setting else ""
+        click.echo(
+            f"{entry.name:28} every {entry.every_minutes:3d} min  {entry.description}{setting}"
+        )
 
 
 @job.command("run")
@@ -207,6 +211,52 @@ def demo_seed() -> None:
         wp = WordPress(db, clients.rest, clients.shim, settings.wordpress.network_id)
         for line in seed_demo(wp, billing_context(settings)) or ["nothing to add"]:
             click.echo(line)
+
+
+@main.command()
+@click.option("--site", type=int, help="Sweep only this blog id.")
+@click.option("--shard", default="1/1", show_default=True, help="Sweep only shard i of n.")
+@click.option("--no-progress", is_flag=True, help="No progress bar (e.g. in cron logs).")
+def sweep(site: int | None, shard: str, no_progress: bool) -> None:
+    """Measure usage of every site (posts, users, disk, visits) and publish changed limits."""
+    from tqdm import tqdm
+
+    from .domain.clock import utcnow
+    from .domain.sweep import parse_shard, sites_to_sweep
+    from .domain.sweep import sweep as run_sweep
+    from .errors import NotFound
+    from .jobs.limits_jobs import sweep_options, wordpress
+
+    try:
+        parts = parse_shard(shard)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
+    settings = _settings()
+    with _database() as db:
+        options = sweep_options(settings, db, shard=parts)
+        total = 1 if site else sites_to_sweep(db, options)
+        reader = connect(settings.database)  # reads the next batch ahead
+        with tqdm(total=total, unit="site", disable=no_progress) as bar:
+            try:
+                report = run_sweep(
+                    wordpress(settings, db),
+                    options,
+                    utcnow(),
+                    only_site=site,
+                    progress=bar.update,
+                    reader=reader,
+                )
+            except NotFound as error:
+                click.echo(f"sweep: {error.message}", err=True)
+                sys.exit(2)
+            finally:
+                reader.close()
+    disk = "" if options.uploads_dir else " (disk not measured: set wordpress.uploads_dir)"
+    click.echo(
+        f"{report.sites} sites in {report.seconds:.1f}s, {report.published} published, "
+        f"{report.full_disk_walks} full disk walks, {report.cache_failures} cache clears failed"
+        + disk
+    )
 
 
 if __name__ == "__main__":

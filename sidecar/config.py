@@ -49,6 +49,7 @@ class WordPressSettings:
     rest_user: str
     timeout: float
     app_password: str = field(default="", repr=False)
+    uploads_dir: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,28 @@ class BillingSettings:
 
 
 @dataclass(frozen=True)
+class SecuritySettings:
+    password_min_length: int = 10
+    lock_after_failures: int = 5
+    lock_window_minutes: int = 15
+    lock_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class LimitsSettings:
+    sweep_minutes: int = 15
+    clear_caches: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings
     wordpress: WordPressSettings
     shim: ShimSettings
     sidecar: SidecarSettings
     billing: BillingSettings = BillingSettings()
+    limits: LimitsSettings = LimitsSettings()
+    security: SecuritySettings = SecuritySettings()
 
 
 def _required(message: str) -> dict:
@@ -167,6 +184,10 @@ class WordPressSchema(_Section):
         validate=validate.Range(0.5, 120, error="must be a number of seconds between 0.5 and 120"),
         error_messages=_required("must be a number of seconds between 0.5 and 120"),
     )
+    uploads_dir = fields.String(
+        load_default="",
+        validate=validate.Regexp(r"^(/.*)?$", error="must be an absolute path (or empty)"),
+    )
 
     @post_load
     def build(self, data, **_):
@@ -216,12 +237,36 @@ class BillingSchema(_Section):
         return BillingSettings(**{**data, "tax_rate": str(data["tax_rate"])})
 
 
+class SecuritySchema(_Section):
+    password_min_length = _int_field(6, 128, load_default=10)
+    lock_after_failures = _int_field(1, 100, load_default=5)
+    lock_window_minutes = _int_field(1, 1440, load_default=15)
+    lock_minutes = _int_field(1, 43200, load_default=30)
+
+    @post_load
+    def build(self, data, **_):
+        return SecuritySettings(**data)
+
+
+class LimitsSchema(_Section):
+    sweep_minutes = _int_field(1, 1440, load_default=15)
+    clear_caches = fields.Boolean(
+        load_default=True, error_messages={"invalid": "must be true or false"}
+    )
+
+    @post_load
+    def build(self, data, **_):
+        return LimitsSettings(**data)
+
+
 class SettingsSchema(_Section):
     database = fields.Nested(DatabaseSchema, required=True)
     wordpress = fields.Nested(WordPressSchema, required=True)
     shim = fields.Nested(ShimSchema, required=True)
     sidecar = fields.Nested(SidecarSchema, required=True)
     billing = fields.Nested(BillingSchema, load_default=dict)
+    limits = fields.Nested(LimitsSchema, load_default=dict)
+    security = fields.Nested(SecuritySchema, load_default=dict)
 
     @post_load
     def build(self, data, **_):

@@ -2,7 +2,7 @@
 /**
  * Plugin Name:       Sidecar Shim
  * Description:       Embeds the sidecar's Account and Network Admin pages in wp-admin, and its public sign-up page on the main site, through a signed server-side proxy; gives the sidecar a few signed REST routes.
- * Version:           0.2.0
+ * Version:           0.3.0
  * Requires at least: 6.1
  * Requires PHP:      8.0
  * Network:           true
@@ -20,12 +20,19 @@ if ( ! defined( 'ABSPATH' ) ) {
 	exit;
 }
 
-define( 'SIDECAR_SHIM_VERSION', '0.2.0' );
+define( 'SIDECAR_SHIM_VERSION', '0.3.0' );
 
 require_once __DIR__ . '/includes/class-sidecar-assertion.php';
 require_once __DIR__ . '/includes/class-sidecar-config.php';
 require_once __DIR__ . '/includes/class-sidecar-proxy.php';
 require_once __DIR__ . '/includes/class-sidecar-rest.php';
+require_once __DIR__ . '/includes/class-sidecar-domain-cache.php';
+require_once __DIR__ . '/includes/class-sidecar-limits.php';
+require_once __DIR__ . '/includes/class-sidecar-post-limits.php';
+require_once __DIR__ . '/includes/class-sidecar-user-limits.php';
+require_once __DIR__ . '/includes/class-sidecar-visits.php';
+require_once __DIR__ . '/includes/class-sidecar-site-status.php';
+require_once __DIR__ . '/includes/class-sidecar-security.php';
 
 add_action(
 	'init',
@@ -36,3 +43,7 @@ add_action(
 
 Sidecar_Proxy::register();
 Sidecar_Rest::register();
+Sidecar_Domain_Cache::register();
+Sidecar_Limits::register();
+Sidecar_Site_Status::register();
+Sidecar_Security::register();

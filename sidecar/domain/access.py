@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from ..assertions import Claims
 from ..errors import Forbidden, NotFound
 from ..wp_bridge import WordPress
@@ -40,12 +42,12 @@ def account_viewer(wp: WordPress, claims: Claims) -> Viewer:
     user = _user(wp, claims)
     site = get_site(wp.db, claims.blog) if claims.blog > 0 else None
     if site is None or site.network_id != wp.network_id or site.deleted:
-        raise NotFound("This site does not exist.")
+        raise NotFound(gettext("This site does not exist."))
     if is_super_admin(wp.db, wp.network_id, user):
         return Viewer(user, site, True)
     owner = site_owner(wp.db, site.blog_id)
     if owner is None or owner.id != user.id:
-        raise Forbidden("Only the owner of this site can manage its account.")
+        raise Forbidden(gettext("Only the owner of this site can manage its account."))
     return Viewer(user, site, False)
 
 
@@ -53,16 +55,16 @@ def network_viewer(wp: WordPress, claims: Claims) -> Viewer:
     """Authorise a Network Admin page request: super admins only. Raises NotFound/Forbidden."""
     user = _user(wp, claims)
     if not is_super_admin(wp.db, wp.network_id, user):
-        raise Forbidden("Only network administrators can open this page.")
+        raise Forbidden(gettext("Only network administrators can open this page."))
     return Viewer(user, None, True)
 
 
 def _user(wp: WordPress, claims: Claims) -> User:
     if claims.net != wp.network_id:
-        raise NotFound("This network is not served here.")
+        raise NotFound(gettext("This network is not served here."))
     user = get_user(wp.db, claims.sub) if claims.sub > 0 else None
     if user is None:
-        raise NotFound("This user does not exist.")
+        raise NotFound(gettext("This user does not exist."))
     return user
 
 
@@ -72,6 +74,6 @@ def public_viewer(wp: WordPress, claims: Claims) -> Viewer:
     Raises NotFound when the network is not this one.
     """
     if claims.net != wp.network_id:
-        raise NotFound("This network is not served here.")
+        raise NotFound(gettext("This network is not served here."))
     user = get_user(wp.db, claims.sub) if claims.sub > 0 else None
     return Viewer(user, None, False)

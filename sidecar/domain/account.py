@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
+
 from ..errors import NotFound
 from ..store import customers as customer_store
 from ..wp_bridge import WordPress
@@ -15,11 +17,12 @@ from .access import Viewer
 from .catalog import Product
 from .customers import billing_address, ensure_customer, update_billing_address
 from .events import Actor
-from .limit_types import LIMIT_TYPES, LimitType
+from .limit_types import LimitType, limit_type
 from .membership_changes import limits_of
 from .memberships import PERIOD_LABELS, Membership, MembershipPackage, membership_for_site
 from .ownership import site_owner
 from .sites import SiteSummary, summarize
+from .usage_view import LimitsBlock, limits_block
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class AccountOverview:
     viewer_is_owner: bool
     membership: MembershipView | None
     limits: list[tuple[LimitType, int | None]]
+    usage: LimitsBlock | None
     billing: dict | None
     invoices: list
     now: datetime
@@ -54,7 +58,8 @@ def account_overview(wp: WordPress, viewer: Viewer, now: datetime) -> AccountOve
         site=summary,
         viewer_is_owner=summary.owner is not None and summary.owner.id == viewer.user.id,
         membership=view,
-        limits=[(LIMIT_TYPES[key], value) for key, value in limits.items()],
+        limits=[(limit_type(key), value) for key, value in limits.items()],
+        usage=limits_block(wp.db, viewer.site.blog_id, limits, now) if view else None,
         billing=billing_address(customer) if customer else None,
         invoices=invoices.list_for_customer(wp.db, customer["id"]) if customer else [],
         now=now,
@@ -74,7 +79,7 @@ def account_owner(wp: WordPress, viewer: Viewer) -> User:
     site's owner. Raises NotFound when the site has no owner."""
     owner = viewer.user if viewer.is_owner else site_owner(wp.db, viewer.site.blog_id)
     if owner is None:
-        raise NotFound("This site has no owner to act for.")
+        raise NotFound(gettext("This site has no owner to act for."))
     return owner
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from ..errors import NotFound
 from ..store import api_keys as store
 from ..store.api_keys import ApiKeyRow
@@ -22,4 +24,4 @@ def issue_key(db: Database, name: str) -> str:
 def revoke_key(db: Database, key_id: str) -> None:
     """Revoke an active key. Raises NotFound when there is none with that id."""
     if not store.revoke(db, key_id):
-        raise NotFound("No active key with this id.")
+        raise NotFound(gettext("No active key with this id."))

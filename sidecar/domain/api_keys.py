@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import secrets
 
+from flask_babel import gettext
+
 from ..errors import Unauthorized
 from ..store import api_keys as store
 from ..store.api_keys import ApiKeyRow
@@ -33,7 +35,7 @@ def authenticate(db: Database, presented: str | None) -> ApiKeyRow:
     row = store.find_active(db, key_id) if key_id else None
     expected = row.secret_sha256 if row else _sha256("no such key")
     if not hmac.compare_digest(expected, _sha256(secret)) or row is None:
-        raise Unauthorized("A valid API key is required.", code="invalid_api_key")
+        raise Unauthorized(gettext("A valid API key is required."), code="invalid_api_key")
     store.touch(db, row.id)
     return row
 

@@ -14,13 +14,15 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
+
 from ..errors import Conflict, Invalid, NotFound
 from ..store import plan_groups as groups_store
 from ..store import products as store
 from ..wp_bridge.db import Database
 from . import events
 from .events import Actor
-from .limit_types import LIMIT_TYPES
+from .limit_types import LIMIT_TYPES, key_problem, limit_keys, limit_type
 from .money import CURRENCIES, MAX_AMOUNT, money
 
 TYPES = ("plan", "package", "service")
@@ -49,6 +51,7 @@ class Product:
     limits: dict = field(default_factory=dict)
     active: bool = True
     sort_order: int = 0
+    allow_custom_domains: bool = False  # plans: Allow Custom Domains (how many: `domains`)
 
     @property
     def recurring(self) -> bool:
@@ -96,7 +99,7 @@ def get_product(db: Database, product_id: int) -> Product:
     """Return one product. Raises NotFound."""
     row = store.get(db, product_id)
     if row is None:
-        raise NotFound("There is no product with this id.")
+        raise NotFound(gettext("There is no product with this id."))
     return Product(**row)
 
 
@@ -104,7 +107,7 @@ def get_product_by_slug(db: Database, slug: str) -> Product:
     """Return the product with ``slug``. Raises NotFound."""
     row = store.get_by_slug(db, slug)
     if row is None:
-        raise NotFound(f"There is no product {slug}.")
+        raise NotFound(gettext("There is no product %(slug)s.", slug=slug))
     return Product(**row)
 
 
@@ -153,23 +156,23 @@ def check_product(data: Mapping[str, Any], *, complete: bool = False) -> dict:
 
 
 _REQUIRED = {
-    "type": "Choose whether this is a plan, a package or a service.",
-    "name": "Give the product a name.",
-    "price": "Enter a price (0 for free).",
-    "currency": "Choose a currency.",
-    "billing_period": "Choose how often the product is billed.",
+    "type": lazy_gettext("Choose whether this is a plan, a package or a service."),
+    "name": lazy_gettext("Give the product a name."),
+    "price": lazy_gettext("Enter a price (0 for free)."),
+    "currency": lazy_gettext("Choose a currency."),
+    "billing_period": lazy_gettext("Choose how often the product is billed."),
 }
 
 
 def _check_type(value: Any) -> str | None:
-    return None if value in TYPES else "The type must be plan, package or service."
+    return None if value in TYPES else gettext("The type must be plan, package or service.")
 
 
 def _check_name(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
-        return "Give the product a name."
+        return gettext("Give the product a name.")
     if len(value.strip()) > NAME_MAX:
-        return f"The name can have at most {NAME_MAX} characters."
+        return gettext("The name can have at most %(max)d characters.", max=NAME_MAX)
     return None
 
 
@@ -177,31 +180,34 @@ def _check_slug(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or len(value) > SLUG_MAX or not _SLUG.match(value):
-        return (
-            f"The slug may hold lowercase letters, digits and single hyphens"
-            f" (at most {SLUG_MAX} characters), e.g. business-plan."
+        return gettext(
+            "The slug may hold lowercase letters, digits and single hyphens"
+            " (at most %(max)d characters), e.g. business-plan.",
+            max=SLUG_MAX,
         )
     return None
 
 
 def _check_description(value: Any) -> str | None:
     if value is not None and (not isinstance(value, str) or len(value) > DESCRIPTION_MAX):
-        return f"The description can have at most {DESCRIPTION_MAX} characters."
+        return gettext("The description can have at most %(max)d characters.", max=DESCRIPTION_MAX)
     return None
 
 
-def _amount_check(label: str):
+def _amount_check(not_a_number, negative, too_large, *, optional: bool = False):
+    """A check of an amount of money with its three messages (lazy strings)."""
+
     def check(value: Any) -> str | None:
-        if value in (None, "") and label == "Setup fee":
+        if value in (None, "") and optional:
             return None
         try:
             amount = money(value)
         except ValueError:
-            return f"{label} must be a number, e.g. 9.99."
+            return str(not_a_number)
         if amount < 0:
-            return f"{label} must be 0 or more."
+            return str(negative)
         if amount > MAX_AMOUNT:
-            return f"{label} must be less than 10,000,000,000."
+            return str(too_large)
         return None
 
     return check
@@ -209,40 +215,44 @@ def _amount_check(label: str):
 
 def _check_currency(value: Any) -> str | None:
     code = value.upper() if isinstance(value, str) else value
-    return None if code in CURRENCIES else f"Unknown currency {value}."
+    return None if code in CURRENCIES else gettext("Unknown currency %(code)s.", code=value)
 
 
 def _check_period(value: Any) -> str | None:
     if value in BILLING_PERIODS:
         return None
-    return "The billing period must be month, year or once."
+    return gettext("The billing period must be month, year or once.")
 
 
 def _check_sort_order(value: Any) -> str | None:
     ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**31
-    return None if ok or value is None else "Sort order must be a whole number."
+    return None if ok or value is None else gettext("Sort order must be a whole number.")
 
 
 def _check_active(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "Active must be yes or no."
+    return None if isinstance(value, bool) else gettext("Active must be yes or no.")
 
 
 def _check_group_id(value: Any) -> str | None:
     if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
         return None
-    return "Choose a plan group from the list."
+    return gettext("Choose a plan group from the list.")
 
 
 def _check_limits(value: Any) -> Any:
     if not isinstance(value, Mapping):
-        return "Limits must map limit types to numbers."
+        return gettext("Limits must map limit types to numbers.")
     problems = {}
     for key, amount in value.items():
-        if key not in LIMIT_TYPES:
-            problems[key] = [f"Unknown limit type {key}."]
+        if key_problem(key):
+            problems[key] = [key_problem(key)]
         elif _limit_value(amount) is False:
-            label = LIMIT_TYPES[key].label
-            problems[key] = [f"{label} must be a whole number, 0 or more (empty = unlimited)."]
+            label = limit_type(key).label
+            problems[key] = [
+                gettext(
+                    "%(limit)s must be a whole number, 0 or more (empty = unlimited).", limit=label
+                )
+            ]
     return problems or None
 
 
@@ -251,8 +261,17 @@ _CHECKS = {
     "name": _check_name,
     "slug": _check_slug,
     "description": _check_description,
-    "price": _amount_check("Price"),
-    "setup_fee": _amount_check("Setup fee"),
+    "price": _amount_check(
+        lazy_gettext("Price must be a number, e.g. 9.99."),
+        lazy_gettext("Price must be 0 or more."),
+        lazy_gettext("Price must be less than 10,000,000,000."),
+    ),
+    "setup_fee": _amount_check(
+        lazy_gettext("Setup fee must be a number, e.g. 9.99."),
+        lazy_gettext("Setup fee must be 0 or more."),
+        lazy_gettext("Setup fee must be less than 10,000,000,000."),
+        optional=True,
+    ),
     "currency": _check_currency,
     "billing_period": _check_period,
     "plan_group_id": _check_group_id,
@@ -266,10 +285,14 @@ def _type_problems(data: Mapping[str, Any]) -> dict:
     kind = data.get("type")
     problems: dict[str, list[str]] = {}
     if kind in ("package", "service") and data.get("plan_group_id"):
-        problems["plan_group_id"] = [f"A {kind} cannot belong to a plan group."]
+        problems["plan_group_id"] = [
+            gettext("A package cannot belong to a plan group.")
+            if kind == "package"
+            else gettext("A service cannot belong to a plan group.")
+        ]
     limits = data.get("limits")
     if kind == "service" and isinstance(limits, Mapping) and any(limits.values()):
-        problems["limits"] = ["A service has no limits; make it a package to add to them."]
+        problems["limits"] = [gettext("A service has no limits; make it a package to add to them.")]
     return problems
 
 
@@ -308,11 +331,17 @@ def update_product(db: Database, data: Mapping[str, Any], actor: Actor) -> Produ
     with db.transaction():
         row = store.get(db, product_id, for_update=True) if isinstance(product_id, int) else None
         if row is None:
-            raise NotFound("There is no product with this id.")
+            raise NotFound(gettext("There is no product with this id."))
         before = Product(**row)
         if data.get("type", before.type) != before.type:
             raise Invalid(
-                {"type": ["The type of a product cannot change; create a new product instead."]}
+                {
+                    "type": [
+                        gettext(
+                            "The type of a product cannot change; create a new product instead."
+                        )
+                    ]
+                }
             )
         merged = {**asdict(before), **{k: v for k, v in data.items() if k != "id"}}
         store.update(db, before.id, _cleaned(db, merged, product_id=before.id))
@@ -336,7 +365,7 @@ def _set_active(db: Database, product_id: int, active: bool, actor: Actor) -> Pr
     with db.transaction():
         row = store.get(db, product_id, for_update=True)
         if row is None:
-            raise NotFound("There is no product with this id.")
+            raise NotFound(gettext("There is no product with this id."))
         before = Product(**row)
         if before.active == active:
             return before
@@ -355,7 +384,7 @@ def _cleaned(db: Database, data: Mapping[str, Any], *, product_id: int | None) -
         problems["plan_group_id"] = ["This plan group does not exist (any more)."]
     slug = data.get("slug") or ""
     if slug and "slug" not in problems and _slug_taken(db, slug, product_id):
-        problems["slug"] = [f"Another product already uses the slug {slug}."]
+        problems["slug"] = [gettext("Another product already uses the slug %(slug)s.", slug=slug)]
     if problems:
         raise Invalid(problems)
     kind = data["type"]
@@ -373,6 +402,7 @@ def _cleaned(db: Database, data: Mapping[str, Any], *, product_id: int | None) -
         "limits": normalise_limits(kind, data.get("limits") or {}),
         "active": data.get("active", True),
         "sort_order": data.get("sort_order") or 0,
+        "allow_custom_domains": kind == "plan" and bool(data.get("allow_custom_domains")),
     }
     fields["slug"] = _unique_slug(db, slug, name, product_id)
     return fields
@@ -383,9 +413,11 @@ def normalise_limits(kind: str, limits: Mapping[str, Any]) -> dict[str, int | No
     0 or empty becoming None (unlimited); for a package only the positive amounts it adds; for
     a service nothing. Expects limits that passed ``check_product``."""
     if kind == "plan":
-        return {key: _limit_value(limits.get(key)) or None for key in LIMIT_TYPES}
+        plan = {key: _limit_value(limits.get(key)) or None for key in LIMIT_TYPES}
+        extra = {key: _limit_value(limits[key]) for key in limit_keys(limits) if key not in plan}
+        return {**plan, **{key: amount for key, amount in extra.items() if amount}}
     if kind == "package":
-        amounts = {key: _limit_value(limits.get(key)) for key in LIMIT_TYPES}
+        amounts = {key: _limit_value(limits.get(key)) for key in limit_keys(limits)}
         return {key: amount for key, amount in amounts.items() if amount}
     return {}
 
@@ -429,7 +461,7 @@ def get_plan_group(db: Database, group_id: int) -> PlanGroup:
     """Return one plan group. Raises NotFound."""
     row = groups_store.get(db, group_id)
     if row is None:
-        raise NotFound("There is no plan group with this id.")
+        raise NotFound(gettext("There is no plan group with this id."))
     return PlanGroup(row["id"], row["name"])
 
 
@@ -460,7 +492,9 @@ def delete_plan_group(db: Database, group_id: int, actor: Actor) -> None:
     with db.transaction():
         before = get_plan_group(db, group_id)
         if store.count_in_group(db, group_id):
-            raise Conflict(f"Move the plans out of {before.name} before deleting it.")
+            raise Conflict(
+                gettext("Move the plans out of %(group)s before deleting it.", group=before.name)
+            )
         groups_store.delete(db, group_id)
         events.record(db, actor, "plan_group", group_id, "plan_group.deleted", before, None)
 
@@ -468,8 +502,20 @@ def delete_plan_group(db: Database, group_id: int, actor: Actor) -> None:
 def _group_name(db: Database, name: Any, *, group_id: int | None) -> str:
     clean = name.strip() if isinstance(name, str) else ""
     if not clean or len(clean) > NAME_MAX:
-        raise Invalid({"name": [f"Give the plan group a name of 1 to {NAME_MAX} characters."]})
+        raise Invalid(
+            {
+                "name": [
+                    gettext("Give the plan group a name of 1 to %(max)d characters.", max=NAME_MAX)
+                ]
+            }
+        )
     existing = groups_store.find_by_name(db, clean)
     if existing and existing["id"] != group_id:
-        raise Invalid({"name": [f"A plan group called {existing['name']} already exists."]})
+        raise Invalid(
+            {
+                "name": [
+                    gettext("A plan group called %(name)s already exists.", name=existing["name"])
+                ]
+            }
+        )
     return clean

@@ -31,6 +31,7 @@ _PLANS: list[dict[str, Any]] = [
     },
     {
         "slug": "business",
+        "allow_custom_domains": True,
         "name": "Business",
         "description": "Room to grow: more content, more people, more visitors.",
         "price": "29",
@@ -46,6 +47,7 @@ _PLANS: list[dict[str, Any]] = [
     },
     {
         "slug": "agency",
+        "allow_custom_domains": True,
         "name": "Agency",
         "description": "Unlimited posts and pages for busy sites, billed yearly.",
         "price": "290",

@@ -11,6 +11,7 @@ from .billing_context import BillingContext
 from .catalog_demo import seed_demo_catalog
 from .clock import utcnow
 from .customers import ensure_customer
+from .domain_settings import get_settings, save_settings
 from .events import SYSTEM
 from .membership_start import Order, start_membership
 from .memberships import membership_for_site
@@ -27,6 +28,7 @@ _ADDRESS = {
 def seed_demo(wp: WordPress, ctx: BillingContext) -> list[str]:
     """Create what is missing; return one line per membership created."""
     products = seed_demo_catalog(wp.db)
+    _enable_domain_mapping(wp)
     created = []
     for site in list_sites(wp.db, wp.network_id, after_id=1, limit=1000):
         owner = site_owner(wp.db, site.blog_id)
@@ -55,3 +57,23 @@ def _membership(wp: WordPress, ctx: BillingContext, owner, blog_id: int, plan_id
     )
     settle_invoice(wp.db, invoice.id, SYSTEM, reference="demo")
     return f"{owner.login}: membership {membership.number} on plan {plan_id}"
+
+
+def _enable_domain_mapping(wp: WordPress) -> None:
+    """Turn domain mapping on (pointing at loopback) unless an admin already configured it."""
+    settings = get_settings(wp.db, wp.network_id)
+    if settings.updated_at is None:
+        save_settings(
+            wp.db,
+            wp.network_id,
+            {
+                "enabled": True,
+                "instructions": settings.instructions,
+                "addresses": "127.0.0.1",
+                "cname_target": "",
+                "txt_required": True,
+                "resolver": "",
+                "https_check": False,
+            },
+            SYSTEM,
+        )

@@ -13,7 +13,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext, ngettext
+
 from ..errors import Conflict, Invalid, NotFound
+from ..i18n import format_day
 from ..store import discount_codes as store
 from ..wp_bridge.db import Database
 from . import events
@@ -87,7 +90,11 @@ def find_usable(db: Database, code: str, *, currency: str, now: datetime) -> Dis
     typed = (code or "").strip()
     row = store.find_by_code(db, typed) if typed else None
     if row is None:
-        _refuse(f"There is no discount code {typed or '(empty)'}. Check its spelling.")
+        _refuse(
+            gettext("There is no discount code %(code)s. Check its spelling.", code=typed)
+            if typed
+            else gettext("Enter a discount code.")
+        )
     found = DiscountCode(**row)
     reason = _unusable_reason(found, currency, _naive_utc(now))
     if reason:
@@ -98,15 +105,27 @@ def find_usable(db: Database, code: str, *, currency: str, now: datetime) -> Dis
 def _unusable_reason(code: DiscountCode, currency: str, now: datetime) -> str | None:
     state = code.status(now)
     if state == "inactive":
-        return f"The discount code {code.code} is no longer available."
+        return gettext("The discount code %(code)s is no longer available.", code=code.code)
     if state == "scheduled":
-        return f"The discount code {code.code} can be used from {_day(code.valid_from)}."
+        return gettext(
+            "The discount code %(code)s can be used from %(day)s.",
+            code=code.code,
+            day=format_day(code.valid_from),
+        )
     if state == "expired":
-        return f"The discount code {code.code} expired on {_day(code.valid_until)}."
+        return gettext(
+            "The discount code %(code)s expired on %(day)s.",
+            code=code.code,
+            day=format_day(code.valid_until),
+        )
     if state == "used up":
-        return f"The discount code {code.code} has been used up."
+        return gettext("The discount code %(code)s has been used up.", code=code.code)
     if code.kind == "fixed" and code.currency != (currency or "").upper():
-        return f"The discount code {code.code} only applies to prices in {code.currency}."
+        return gettext(
+            "The discount code %(code)s only applies to prices in %(currency)s.",
+            code=code.code,
+            currency=code.currency,
+        )
     return None
 
 
@@ -121,8 +140,10 @@ def redeem(db: Database, code_id: int, *, actor: Actor = SYSTEM) -> DiscountCode
         if not store.use_once(db, code_id):
             row = store.get(db, code_id)
             if row is None:
-                raise NotFound("There is no discount code with this id.")
-            raise Conflict(f"The discount code {row['code']} has been used up.")
+                raise NotFound(gettext("There is no discount code with this id."))
+            raise Conflict(
+                gettext("The discount code %(code)s has been used up.", code=row["code"])
+            )
         after = DiscountCode(**store.get(db, code_id))
         events.record(
             db,
@@ -148,7 +169,7 @@ def get_code(db: Database, code_id: int) -> DiscountCode:
     """Return one code. Raises NotFound."""
     row = store.get(db, code_id)
     if row is None:
-        raise NotFound("There is no discount code with this id.")
+        raise NotFound(gettext("There is no discount code with this id."))
     return DiscountCode(**row)
 
 
@@ -170,7 +191,7 @@ def update_code(db: Database, data: Mapping[str, Any], actor: Actor) -> Discount
     with db.transaction():
         row = store.get(db, code_id, for_update=True) if isinstance(code_id, int) else None
         if row is None:
-            raise NotFound("There is no discount code with this id.")
+            raise NotFound(gettext("There is no discount code with this id."))
         before = DiscountCode(**row)
         merged = {**asdict(before), **{k: v for k, v in data.items() if k != "id"}}
         store.update(db, code_id, _cleaned(db, merged, code_id=code_id, uses=before.uses))
@@ -194,7 +215,7 @@ def _set_active(db: Database, code_id: int, active: bool, actor: Actor) -> Disco
     with db.transaction():
         row = store.get(db, code_id, for_update=True)
         if row is None:
-            raise NotFound("There is no discount code with this id.")
+            raise NotFound(gettext("There is no discount code with this id."))
         before = DiscountCode(**row)
         if before.active == active:
             return before
@@ -227,55 +248,55 @@ def check_code(data: Mapping[str, Any], *, complete: bool = False) -> dict[str, 
 
 
 _REQUIRED = {
-    "code": "Enter the code customers will type, e.g. WELCOME10.",
-    "kind": "Choose a percentage or a fixed amount.",
-    "amount": "Enter how much the code takes off.",
+    "code": lazy_gettext("Enter the code customers will type, e.g. WELCOME10."),
+    "kind": lazy_gettext("Choose a percentage or a fixed amount."),
+    "amount": lazy_gettext("Enter how much the code takes off."),
 }
 
 
 def _check_code_text(value: Any) -> str | None:
     if isinstance(value, str) and _CODE.match(value.strip()):
         return None
-    return "A code has 3 to 40 letters, digits, hyphens or underscores."
+    return gettext("A code has 3 to 40 letters, digits, hyphens or underscores.")
 
 
 def _check_kind(value: Any) -> str | None:
-    return None if value in KINDS else "The kind must be percent or fixed."
+    return None if value in KINDS else gettext("The kind must be percent or fixed.")
 
 
 def _check_amount(value: Any) -> str | None:
     try:
         amount = money(value)
     except ValueError:
-        return "The amount must be a number, e.g. 10."
-    return None if amount <= MAX_AMOUNT else "The amount is too large."
+        return gettext("The amount must be a number, e.g. 10.")
+    return None if amount <= MAX_AMOUNT else gettext("The amount is too large.")
 
 
 def _check_currency(value: Any) -> str | None:
     if value in (None, ""):
         return None
     code = value.upper() if isinstance(value, str) else value
-    return None if code in CURRENCIES else f"Unknown currency {value}."
+    return None if code in CURRENCIES else gettext("Unknown currency %(code)s.", code=value)
 
 
 def _check_max_uses(value: Any) -> str | None:
     if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
         return None
-    return "Maximum uses must be a whole number, 1 or more (empty = no limit)."
+    return gettext("Maximum uses must be a whole number, 1 or more (empty = no limit).")
 
 
 def _check_when(value: Any) -> str | None:
-    return None if value is None or isinstance(value, datetime) else "Enter a date."
+    return None if value is None or isinstance(value, datetime) else gettext("Enter a date.")
 
 
 def _check_flag(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "Choose yes or no."
+    return None if isinstance(value, bool) else gettext("Choose yes or no.")
 
 
 def _check_description(value: Any) -> str | None:
     if value is None or (isinstance(value, str) and len(value) <= DESCRIPTION_MAX):
         return None
-    return f"The description can have at most {DESCRIPTION_MAX} characters."
+    return gettext("The description can have at most %(max)d characters.", max=DESCRIPTION_MAX)
 
 
 _CHECKS = {
@@ -296,15 +317,15 @@ def _combined_problems(data: Mapping[str, Any]) -> dict[str, str]:
     problems = {}
     amount = _safe_money(data.get("amount"))
     if data.get("kind") == "percent" and amount is not None and not 0 < amount <= 100:
-        problems["amount"] = "A percentage must be more than 0 and at most 100."
+        problems["amount"] = gettext("A percentage must be more than 0 and at most 100.")
     if data.get("kind") == "fixed":
         if amount is not None and amount <= 0:
-            problems["amount"] = "A fixed discount must be more than 0."
+            problems["amount"] = gettext("A fixed discount must be more than 0.")
         if not data.get("currency"):
-            problems["currency"] = "Choose the currency of a fixed discount."
+            problems["currency"] = gettext("Choose the currency of a fixed discount.")
     start, end = data.get("valid_from"), data.get("valid_until")
     if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
-        problems["valid_until"] = "The end date must be on or after the start date."
+        problems["valid_until"] = gettext("The end date must be on or after the start date.")
     return problems
 
 
@@ -321,12 +342,18 @@ def _cleaned(db: Database, data: Mapping[str, Any], *, code_id: int | None, uses
     max_uses = data.get("max_uses")
     if "max_uses" not in problems and max_uses is not None and max_uses < uses:
         problems["max_uses"] = [
-            f"This code was already used {uses} times; the maximum cannot be lower."
+            ngettext(
+                "This code was already used once; the maximum cannot be lower.",
+                "This code was already used %(num)d times; the maximum cannot be lower.",
+                uses,
+            )
         ]
     text = data["code"].strip().upper() if "code" not in problems else ""
     existing = store.find_by_code(db, text) if text else None
     if existing and existing["id"] != code_id:
-        problems["code"] = [f"There is already a discount code {existing['code']}."]
+        problems["code"] = [
+            gettext("There is already a discount code %(code)s.", code=existing["code"])
+        ]
     if problems:
         raise Invalid(problems)
     return {
@@ -347,7 +374,3 @@ def _naive_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _day(moment: datetime | None) -> str:
-    return moment.strftime("%d %B %Y") if moment else ""

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from flask_babel import gettext, lazy_gettext
+
 from ..errors import Invalid
+from ..i18n import format_day
 
 if TYPE_CHECKING:
     from .invoices import Invoice
@@ -44,19 +47,31 @@ class ManualGateway:
     the invoice paid."""
 
     key = "manual"
-    label = "Bank transfer"
+    label = lazy_gettext("Bank transfer")
 
     def __init__(self, account_details: str = ""):
         self.account_details = account_details.strip()
 
     def instructions(self, invoice: Invoice) -> str:
         """Amount, reference to quote and due date of the transfer."""
-        to = f" to {self.account_details}" if self.account_details else ""
-        return (
-            f"Please transfer {invoice.money(invoice.total)}{to} by"
-            f" {invoice.due_at:%d %B %Y}, quoting {invoice.display_number} as the reference."
-            " The invoice is marked paid as soon as the transfer arrives."
-        )
+        facts = {
+            "amount": invoice.money(invoice.total),
+            "account": self.account_details,
+            "due": format_day(invoice.due_at),
+            "number": invoice.display_number,
+        }
+        if self.account_details:
+            first = gettext(
+                "Please transfer %(amount)s to %(account)s by %(due)s, quoting %(number)s as the"
+                " reference.",
+                **facts,
+            )
+        else:
+            first = gettext(
+                "Please transfer %(amount)s by %(due)s, quoting %(number)s as the reference.",
+                **facts,
+            )
+        return first + " " + gettext("The invoice is marked paid as soon as the transfer arrives.")
 
     def start_payment(self, invoice: Invoice) -> PaymentStart:
         """Nothing to start: the instructions are the payment."""
@@ -71,4 +86,6 @@ def get_gateway(key: str) -> Gateway:
     try:
         return GATEWAYS[key]
     except KeyError:
-        raise Invalid({"gateway": [f"Unknown payment method {key!r}."]}) from None
+        raise Invalid(
+            {"gateway": [gettext("Unknown payment method %(key)s.", key=repr(key))]}
+        ) from None

@@ -12,10 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from ..config import BillingSettings
+from ..i18n import format_day, label
 from ..wp_bridge import WordPress
 from ..wp_bridge.tables.networks import get_network_option
 from .gateways import GATEWAYS
@@ -93,7 +95,7 @@ class _InvoicePdf(FPDF):
         self.invoice = invoice
         self.set_margins(18, 18, 18)
         self.set_auto_page_break(True, margin=22)
-        self.set_title(f"Invoice {invoice.display_number}")
+        self.set_title(gettext("Invoice %(number)s", number=invoice.display_number))
         self.set_creator("Sidecar")
         self.unicode = _add_fonts(self)
 
@@ -109,7 +111,12 @@ class _InvoicePdf(FPDF):
     def footer(self) -> None:
         self.set_y(-14)
         self.use(8, colour=MUTED)
-        text = f"{self.invoice.display_number} · page {self.page_no()} of {{nb}}"
+        text = gettext(
+            "%(number)s · page %(page)d of %(pages)s",
+            number=self.invoice.display_number,
+            page=self.page_no(),
+            pages="{nb}",
+        )
         self.cell(0, 5, self.text_of(text), align="C")
 
 
@@ -125,11 +132,15 @@ def _add_fonts(pdf: FPDF) -> bool:
 
 def _transliterate(text: str) -> str:
     """Latin-1 text for the core fonts: known symbols spelled out, accents outside Latin-1
-    dropped, anything else a question mark."""
+    dropped, anything else a question mark ("€42.35" → "EUR 42.35")."""
     out = []
-    for char in text:
+    for index, char in enumerate(text):
         if char in _ASCII:
             out.append(_ASCII[char])
+            if char == "€" and text[index + 1 : index + 2].isdigit():
+                out.append(" ")
+        elif char == "\u202f":  # narrow no-break space (French grouping)
+            out.append("\xa0")
         elif ord(char) < 256:
             out.append(char)
         else:
@@ -162,19 +173,20 @@ def _header(pdf: _InvoicePdf, invoice: Invoice, seller: dict) -> None:
 
     pdf.set_xy(120, top)
     pdf.use(22, "B", ACCENT)
-    pdf.cell(72, 9, "INVOICE", align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    word = gettext("Invoice").upper()
+    pdf.cell(72, 9, pdf.text_of(word), align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.ln(2)
     facts = [
-        ("Invoice number", invoice.display_number),
-        ("Issue date", f"{invoice.issued_at:%d %B %Y}"),
-        ("Due date", f"{invoice.due_at:%d %B %Y}"),
+        (gettext("Invoice number"), invoice.display_number),
+        (gettext("Issue date"), format_day(invoice.issued_at)),
+        (gettext("Due date"), format_day(invoice.due_at)),
     ]
     if invoice.paid_at:
-        facts.append(("Paid on", f"{invoice.paid_at:%d %B %Y}"))
-    for label, value in facts:
+        facts.append((gettext("Paid on"), format_day(invoice.paid_at)))
+    for name, value in facts:
         pdf.set_x(120)
         pdf.use(9, colour=MUTED)
-        pdf.cell(36, 5.5, label)
+        pdf.cell(36, 5.5, pdf.text_of(name))
         pdf.use(9, "B")
         pdf.cell(36, 5.5, pdf.text_of(value), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_x(120)
@@ -184,17 +196,18 @@ def _header(pdf: _InvoicePdf, invoice: Invoice, seller: dict) -> None:
 
 def _status_badge(pdf: _InvoicePdf, status: str) -> None:
     pdf.ln(1.5)
-    label = status.upper()
+    text = pdf.text_of(label("invoice_status", status).upper())
     pdf.use(9, "B", (255, 255, 255))
-    width = pdf.get_string_width(label) + 8
+    width = pdf.get_string_width(text) + 8
     pdf.set_fill_color(*STATUS_COLOURS.get(status, MUTED))
     pdf.set_x(192 - width)
-    pdf.cell(width, 6.5, label, align="C", fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(width, 6.5, text, align="C", fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _bill_to(pdf: _InvoicePdf, invoice: Invoice) -> None:
     pdf.use(8, "B", MUTED)
-    pdf.cell(0, 5, "BILL TO", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    bill_to = pdf.text_of(gettext("Bill to").upper())
+    pdf.cell(0, 5, bill_to, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     lines = invoice.billing_lines() or ["—"]
     for index, line in enumerate(lines):
         pdf.use(10, "B" if index == 0 else "")
@@ -216,7 +229,13 @@ def _lines(pdf: _InvoicePdf, invoice: Invoice) -> None:
         first_row_as_headings=True,
         headings_style=_heading_style(pdf),
     ) as table:
-        table.row(("Description", "Qty", "Unit price", "Amount"))
+        headings = (
+            gettext("Description"),
+            gettext("Qty"),
+            gettext("Unit price"),
+            gettext("Amount"),
+        )
+        table.row(tuple(pdf.text_of(heading) for heading in headings))
         pdf.use(9.5)
         for line in invoice.lines:
             table.row(
@@ -241,16 +260,17 @@ def _heading_style(pdf: _InvoicePdf):
 def _totals(pdf: _InvoicePdf, invoice: Invoice) -> None:
     if pdf.get_y() > pdf.h - pdf.b_margin - 40:  # keep the totals together
         pdf.add_page()
-    rows = [("Subtotal", invoice.subtotal)]
+    rows = [(gettext("Subtotal"), invoice.subtotal)]
     if invoice.discount:
-        rows.append(("Discount", -invoice.discount))
-    rows.append((f"Tax ({invoice.tax_percent})", invoice.tax))
-    for label, amount in rows:
-        _total_row(pdf, label, invoice.money(amount), size=9.5)
+        rows.append((gettext("Discount"), -invoice.discount))
+    rows.append((gettext("Tax (%(rate)s)", rate=invoice.tax_percent), invoice.tax))
+    for name, amount in rows:
+        _total_row(pdf, name, invoice.money(amount), size=9.5)
     pdf.set_draw_color(*INK)
     pdf.line(116, pdf.get_y() + 1, 192, pdf.get_y() + 1)
     pdf.ln(2.5)
-    _total_row(pdf, f"Total ({invoice.currency})", invoice.money(invoice.total), size=12, bold=True)
+    total = gettext("Total (%(currency)s)", currency=invoice.currency)
+    _total_row(pdf, total, invoice.money(invoice.total), size=12, bold=True)
     pdf.ln(8)
 
 
@@ -295,13 +315,13 @@ def payment_note(invoice: Invoice) -> tuple[str, str] | None:
     gateway's instructions), or what happened to it; None when there is nothing to say."""
     if invoice.status == "pending":
         gateway = GATEWAYS.get(invoice.gateway)
-        return ("How to pay", gateway.instructions(invoice)) if gateway else None
+        return (gettext("How to pay"), gateway.instructions(invoice)) if gateway else None
     notes = {
-        "paid": f"Paid in full on {invoice.paid_at:%d %B %Y}. Thank you!"
+        "paid": gettext("Paid in full on %(day)s. Thank you!", day=format_day(invoice.paid_at))
         if invoice.paid_at
-        else "Paid in full. Thank you!",
-        "refunded": "This invoice was refunded.",
-        "cancelled": "This invoice was cancelled; nothing is owed.",
-        "failed": "The payment of this invoice failed. Please contact us.",
+        else gettext("Paid in full. Thank you!"),
+        "refunded": gettext("This invoice was refunded."),
+        "cancelled": gettext("This invoice was cancelled; nothing is owed."),
+        "failed": gettext("The payment of this invoice failed. Please contact us."),
     }
-    return ("Payment", notes[invoice.status]) if invoice.status in notes else None
+    return (gettext("Payment"), notes[invoice.status]) if invoice.status in notes else None

@@ -27,7 +27,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from flask_babel import gettext, lazy_gettext
+
 from ..errors import Conflict, Invalid, NotFound
+from ..i18n import format_money_local, format_percent, label
 from ..store import customers as customers_store
 from ..store import invoice_counters, invoice_lines
 from ..store import invoices as store
@@ -38,17 +41,35 @@ from .access import Viewer
 from .clock import utcnow
 from .events import Actor
 from .gateways import GATEWAYS
-from .money import CENT, CURRENCIES, MAX_AMOUNT, ZERO, format_money, money
+from .money import CENT, CURRENCIES, MAX_AMOUNT, ZERO, money
 from .ownership import site_owner
 
 STATUSES = ("pending", "paid", "refunded", "failed", "cancelled")
 REASONS = ("signup", "renewal", "change", "package")
 # target status → (the status it must come from, the verb for messages, the event action)
 _TRANSITIONS = {
-    "paid": ("pending", "marked paid", "invoice.paid"),
-    "cancelled": ("pending", "cancelled", "invoice.cancelled"),
-    "failed": ("pending", "marked failed", "invoice.failed"),
-    "refunded": ("paid", "refunded", "invoice.refunded"),
+    "paid": (
+        "pending",
+        lazy_gettext("Invoice %(number)s is %(status)s: only pending invoices can be marked paid."),
+        "invoice.paid",
+    ),
+    "cancelled": (
+        "pending",
+        lazy_gettext("Invoice %(number)s is %(status)s: only pending invoices can be cancelled."),
+        "invoice.cancelled",
+    ),
+    "failed": (
+        "pending",
+        lazy_gettext(
+            "Invoice %(number)s is %(status)s: only pending invoices can be marked failed."
+        ),
+        "invoice.failed",
+    ),
+    "refunded": (
+        "paid",
+        lazy_gettext("Invoice %(number)s is %(status)s: only paid invoices can be refunded."),
+        "invoice.refunded",
+    ),
 }
 MAX_TAX_RATE = Decimal(100)
 
@@ -117,12 +138,13 @@ class Invoice:
 
     @property
     def tax_percent(self) -> str:
-        """The tax rate for people: ``21%``, ``5.5%``."""
-        return f"{self.tax_rate:f}".rstrip("0").rstrip(".") + "%" if self.tax_rate else "0%"
+        """The tax rate for people, in the current language: ``21%``, ``5.5%`` (``21 %``)."""
+        return format_percent(self.tax_rate)
 
     def money(self, amount: Decimal) -> str:
-        """An amount in this invoice's currency, written for people (``€ 12.50``)."""
-        return format_money(amount, self.currency)
+        """An amount in this invoice's currency, written for people in the current language
+        (``€12.50``, ``€ 12,50``, ``12,50 €``)."""
+        return format_money_local(amount, self.currency)
 
     def billing_lines(self) -> list[str]:
         """The billing address snapshot as printable lines."""
@@ -141,8 +163,8 @@ class Payment:
     created_at: datetime
 
     def money(self) -> str:
-        """The amount written for people."""
-        return format_money(self.amount, self.currency)
+        """The amount written for people, in the current language."""
+        return format_money_local(self.amount, self.currency)
 
 
 # --- totals -----------------------------------------------------------------------------
@@ -158,7 +180,7 @@ def compute_totals(
     """
     discount, tax_rate = _amount("discount", discount), _rate(tax_rate)
     if discount < 0:
-        raise Invalid({"discount": ["A discount cannot be negative."]})
+        raise Invalid({"discount": [gettext("A discount cannot be negative.")]})
     subtotal = sum((line.amount for line in lines), ZERO)
     discount = min(discount, max(subtotal, ZERO))
     taxable = max(subtotal - discount, ZERO)
@@ -196,7 +218,7 @@ def issue_invoice(
     _check_header(currency, lines, reason, gateway, due_days)
     totals = compute_totals(lines, discount, tax_rate)
     if totals.subtotal > MAX_AMOUNT or totals.total > MAX_AMOUNT:
-        raise Invalid({"lines": ["The invoice total is too large."]})
+        raise Invalid({"lines": [gettext("The invoice total is too large.")]})
     issued_at = utcnow()
     with db.transaction():
         number = invoice_counters.next_number(db, network_id)
@@ -229,13 +251,13 @@ def _checked_line(index: int, line: InvoiceLine) -> InvoiceLine:
     where = f"lines.{index}"
     description = str(line.description or "").strip()
     if not 1 <= len(description) <= 255:
-        raise Invalid({where: ["Each line needs a description of 1 to 255 characters."]})
+        raise Invalid({where: [gettext("Each line needs a description of 1 to 255 characters.")]})
     quantity = line.quantity
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 100000:
-        raise Invalid({where: ["The quantity must be a whole number from 1 to 100000."]})
+        raise Invalid({where: [gettext("The quantity must be a whole number from 1 to 100000.")]})
     unit_price = _amount(where, line.unit_price)
     if abs(unit_price) > MAX_AMOUNT:
-        raise Invalid({where: ["The unit price is too large."]})
+        raise Invalid({where: [gettext("The unit price is too large.")]})
     return InvoiceLine(description, quantity, unit_price, line.product_id)
 
 
@@ -244,15 +266,19 @@ def _check_header(
 ) -> None:
     problems = {}
     if currency not in CURRENCIES:
-        problems["currency"] = [f"{currency!r} is not a currency we invoice in."]
+        problems["currency"] = [
+            gettext("%(currency)s is not a currency we invoice in.", currency=repr(currency))
+        ]
     if not lines:
-        problems["lines"] = ["An invoice needs at least one line."]
+        problems["lines"] = [gettext("An invoice needs at least one line.")]
     if reason not in REASONS:
-        problems["reason"] = [f"The reason must be one of {', '.join(REASONS)}."]
+        problems["reason"] = [
+            gettext("The reason must be one of %(choices)s.", choices=", ".join(REASONS))
+        ]
     if gateway not in GATEWAYS:
-        problems["gateway"] = [f"Unknown payment method {gateway!r}."]
+        problems["gateway"] = [gettext("Unknown payment method %(key)s.", key=repr(gateway))]
     if isinstance(due_days, bool) or not isinstance(due_days, int) or not 0 <= due_days <= 365:
-        problems["due_days"] = ["Due days must be a whole number from 0 to 365."]
+        problems["due_days"] = [gettext("Due days must be a whole number from 0 to 365.")]
     if problems:
         raise Invalid(problems)
 
@@ -310,13 +336,16 @@ def _locked_for(db: Database, invoice_id: int, target: str) -> Invoice:
     Raises NotFound, Conflict."""
     row = store.get(db, invoice_id, for_update=True)
     if row is None:
-        raise NotFound("No invoice with this id.")
+        raise NotFound(gettext("No invoice with this id."))
     invoice = _invoice(row, [])
-    required, verb, _action = _TRANSITIONS[target]
+    required, refusal, _action = _TRANSITIONS[target]
     if invoice.status != required:
         raise Conflict(
-            f"Invoice {invoice.display_number} is {invoice.status}:"
-            f" only {required} invoices can be {verb}.",
+            refusal
+            % {
+                "number": invoice.display_number,
+                "status": label("invoice_status", invoice.status).lower(),
+            },
             code="invoice_status",
         )
     return invoice
@@ -353,7 +382,7 @@ def _add_payment(db: Database, invoice: Invoice, status: str, reference: str, no
 def _reference(reference: str) -> str:
     reference = (reference or "").strip()
     if len(reference) > 100:
-        raise Invalid({"reference": ["The reference can be at most 100 characters."]})
+        raise Invalid({"reference": [gettext("The reference can be at most 100 characters.")]})
     return reference
 
 
@@ -365,7 +394,7 @@ def get_invoice(db: Database, invoice_id: int, *, network_id: int | None = None)
     Raises NotFound."""
     row = store.get(db, invoice_id)
     if row is None or (network_id is not None and row["network_id"] != network_id):
-        raise NotFound("No invoice with this id.")
+        raise NotFound(gettext("No invoice with this id."))
     return _with_lines(db, [row])[0]
 
 
@@ -374,7 +403,7 @@ def get_for_customer(db: Database, customer_id: int, invoice_id: int) -> Invoice
     anyone else's (never confirming that it exists)."""
     row = store.get(db, invoice_id)
     if row is None or row["customer_id"] != customer_id:
-        raise NotFound("No invoice with this id.")
+        raise NotFound(gettext("No invoice with this id."))
     return _with_lines(db, [row])[0]
 
 
@@ -398,7 +427,13 @@ def list_invoices(
     order or newest first, optionally of one status, customer and network.
     Raises Invalid for an unknown status."""
     if status is not None and status not in STATUSES:
-        raise Invalid({"status": [f"The status must be one of {', '.join(STATUSES)}."]})
+        raise Invalid(
+            {
+                "status": [
+                    gettext("The status must be one of %(choices)s.", choices=", ".join(STATUSES))
+                ]
+            }
+        )
     rows = store.page(
         db,
         network_id=network_id,
@@ -525,8 +560,49 @@ def get_for_viewer(db: Database, viewer: Viewer, invoice_id: int) -> Invoice:
     Raises NotFound otherwise (never Forbidden: we do not confirm it exists)."""
     customer_id = viewer_customer_id(db, viewer)
     if customer_id is None:
-        raise NotFound("No invoice with this id.")
+        raise NotFound(gettext("No invoice with this id."))
     return get_for_customer(db, customer_id, invoice_id)
+
+
+# --- erasure ------------------------------------------------------------------------------
+
+
+def anonymous_address(customer_id: int) -> dict:
+    """The billing address left on a deleted customer's invoices."""
+    return {"billing_name": f"Deleted customer #{customer_id}"}
+
+
+def redact_billing(state, customer_id: int):
+    """``state`` (a decoded event state) without billing details: every ``billing_address``
+    becomes the anonymous one and every other ``billing_*`` value is emptied."""
+    if isinstance(state, list):
+        return [redact_billing(item, customer_id) for item in state]
+    if not isinstance(state, dict):
+        return state
+    redacted = {}
+    for key, value in state.items():
+        if key == "billing_address":
+            redacted[key] = anonymous_address(customer_id)
+        elif key == "billing_name":
+            redacted[key] = anonymous_address(customer_id)["billing_name"]
+        elif key.startswith("billing_"):
+            redacted[key] = ""
+        else:
+            redacted[key] = redact_billing(value, customer_id)
+    return redacted
+
+
+def anonymise_customer(db: Database, customer_id: int) -> int:
+    """Keep ``customer_id``'s invoices and payments for the books but without personal data:
+    the billing name becomes "Deleted customer #id", address and tax id are removed — on the
+    invoices and in their events. Returns how many invoices were anonymised."""
+    with db.transaction():
+        count = store.anonymise_customer(
+            db, customer_id, json.dumps(anonymous_address(customer_id))
+        )
+        ids = store.ids_for_customer(db, customer_id)
+        events.redact(db, "invoice", ids, lambda state: redact_billing(state, customer_id))
+    return count
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -546,7 +622,7 @@ def address_lines(address: dict) -> list[str]:
         value.get("country"),
     ]
     if value.get("vat_number"):
-        lines.append(f"VAT {value['vat_number']}")
+        lines.append(gettext("VAT %(number)s", number=value["vat_number"]))
     return [line for line in lines if line]
 
 
@@ -573,11 +649,11 @@ def _amount(name: str, value) -> Decimal:
     try:
         return money(value)
     except (ValueError, InvalidOperation):
-        raise Invalid({name: ["Must be an amount like 12.50."]}) from None
+        raise Invalid({name: [gettext("Must be an amount like 12.50.")]}) from None
 
 
 def _rate(value) -> Decimal:
     rate = _amount("tax_rate", value)
     if not ZERO <= rate <= MAX_TAX_RATE:
-        raise Invalid({"tax_rate": ["The tax rate must be a percentage from 0 to 100."]})
+        raise Invalid({"tax_rate": [gettext("The tax rate must be a percentage from 0 to 100.")]})
     return rate

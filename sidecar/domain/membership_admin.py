@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from ..errors import Conflict, Invalid
 from ..store import customers as customer_store
 from ..wp_bridge import WordPress
@@ -14,6 +16,7 @@ from . import catalog, invoices
 from .catalog import Product
 from .clock import utcnow
 from .events import Actor, history
+from .limit_overrides import OverrideForm, override_form
 from .memberships import STATUSES, Membership, get_membership, list_memberships, save
 
 
@@ -30,6 +33,7 @@ class MembershipDetail:
     packages: list[tuple[Product, int]]
     invoices: list
     events: list[dict]
+    limits: OverrideForm | None = None  # the limit overrides form
 
 
 def membership_rows(
@@ -52,18 +56,24 @@ def membership_detail(wp: WordPress, membership_id: int) -> MembershipDetail:
         if i.membership_id == membership.id
     ]
     return MembershipDetail(
-        _row(wp.db, membership), packages, own_invoices, history(wp.db, "membership", membership.id)
+        _row(wp.db, membership),
+        packages,
+        own_invoices,
+        history(wp.db, "membership", membership.id),
+        override_form(wp.db, membership),
     )
 
 
 def set_status(db: Database, membership_id: int, version: int, status: str, actor: Actor):
     """Set a membership's status by hand. Raises Invalid, NotFound or Conflict."""
     if status not in STATUSES:
-        raise Invalid({"status": [f"Choose one of: {', '.join(STATUSES)}."]})
+        raise Invalid(
+            {"status": [gettext("Choose one of: %(choices)s.", choices=", ".join(STATUSES))]}
+        )
     with db.transaction():
         membership = get_membership(db, membership_id, for_update=True)
         if membership.version != version:
-            raise Conflict("This membership was changed in the meantime. Please reload.")
+            raise Conflict(gettext("This membership was changed in the meantime. Please reload."))
         changes = {"status": status}
         if status == "cancelled":
             changes["cancelled_at"] = utcnow()

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import gettext
+
 from ..errors import Conflict, Invalid
 from ..store import membership_packages as package_store
 from ..wp_bridge.db import Database
@@ -18,8 +20,9 @@ from . import catalog, discounts, invoices
 from .billing import invoice_membership
 from .billing_context import BillingContext
 from .catalog import Product
+from .enforcement import publish_membership
 from .events import Actor
-from .limit_types import effective_limits
+from .impact import impact
 from .memberships import (
     Membership,
     get_membership,
@@ -30,6 +33,7 @@ from .memberships import (
 )
 from .money import ZERO, money
 from .proration import Proration, prorate
+from .site_limits import membership_limits
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class PlanChange:
     current_limits: dict
     new_limits: dict
     new_period_end: datetime | None
-    new_period_end: datetime | None
+    impact: tuple[str, ...] = ()  # "You have 130 posts; the new plan allows 100."
 
     @property
     def is_upgrade(self) -> bool:
@@ -104,6 +108,7 @@ def plan_change(
         # Another billing period: the new one starts now, at the new plan's full price.
         proration = Proration(proration.unused_fraction, proration.credit, recurring)
         period_end = next_period_end(now, new_plan.billing_period)
+    new_limits = limits_of(db, membership, new_plan)
     return PlanChange(
         membership,
         current,
@@ -111,8 +116,9 @@ def plan_change(
         proration,
         recurring,
         limits_of(db, membership, current),
-        limits_of(db, membership, new_plan),
+        new_limits,
         period_end,
+        tuple(impact(db, membership.blog_id, new_limits)),
     )
 
 
@@ -165,6 +171,7 @@ def apply_plan_change(
                     )
                 ],
             )
+        publish_membership(db, membership.blog_id, now)
     return change
 
 
@@ -198,7 +205,7 @@ def apply_package_purchase(
             "membership.package_added",
         )
         first_charge = money(package.price + package.setup_fee)
-        return invoice_membership(
+        invoice = invoice_membership(
             db,
             ctx,
             membership,
@@ -207,20 +214,19 @@ def apply_package_purchase(
             "package",
             [invoices.InvoiceLine(package.name, 1, first_charge, package.id)],
         )
+        publish_membership(db, membership.blog_id, now)
+        return invoice
 
 
 def limits_of(db: Database, membership: Membership, plan: Product) -> dict:
-    """The effective limits of ``membership`` if its plan were ``plan``."""
-    packages = [
-        (catalog.get_product(db, p.product_id).limits, p.quantity) for p in membership.packages
-    ]
-    return effective_limits(plan.limits, packages)
+    """The effective limits of ``membership`` if its plan were ``plan`` (overrides included)."""
+    return membership_limits(db, membership, plan)
 
 
 def _at_version(membership: Membership, version: int) -> Membership:
     if membership.version != version:
         raise Conflict(
-            "This membership was changed in the meantime. Please review it and try again."
+            gettext("This membership was changed in the meantime. Please review it and try again.")
         )
     return membership
 
@@ -230,7 +236,7 @@ def _allowed_plan(db: Database, membership: Membership, plan_id: int) -> Product
     for plan in plans:
         if plan.id == plan_id:
             return plan
-    raise Invalid({"plan_id": ["Choose one of the plans offered for your membership."]})
+    raise Invalid({"plan_id": [gettext("Choose one of the plans offered for your membership.")]})
 
 
 def _allowed_package(db: Database, membership: Membership, package_id: int) -> Product:
@@ -238,7 +244,9 @@ def _allowed_package(db: Database, membership: Membership, package_id: int) -> P
     for package in packages:
         if package.id == package_id:
             return package
-    raise Invalid({"package_id": ["Choose one of the packages offered for your membership."]})
+    raise Invalid(
+        {"package_id": [gettext("Choose one of the packages offered for your membership.")]}
+    )
 
 
 def _recurring_amount(db: Database, membership: Membership, plan: Product) -> Decimal:

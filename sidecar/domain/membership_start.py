@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext
+
 from ..errors import Invalid, NotFound
 from ..store import membership_packages
 from ..wp_bridge.db import Database
@@ -102,15 +104,20 @@ def check_order(db: Database, order: Order, now) -> None:
 def _products(db: Database, order: Order) -> tuple[Product, list[Product]]:
     plan = _product_or_none(db, order.plan_id)
     if plan is None or plan.type != "plan" or not plan.active:
-        raise Invalid({"plan_id": ["Choose one of the plans on offer."]})
+        raise Invalid({"plan_id": [gettext("Choose one of the plans on offer.")]})
     packages = [_product_or_none(db, pid) for pid in order.package_ids]
     if None in packages:
-        raise Invalid({"package_ids": ["Choose packages from the list."]})
+        raise Invalid({"package_ids": [gettext("Choose packages from the list.")]})
     for package in packages:
         if package.type != "package" or not package.active:
-            raise Invalid({"package_ids": ["Choose packages from the list."]})
+            raise Invalid({"package_ids": [gettext("Choose packages from the list.")]})
         if package.currency != plan.currency:
-            message = f"{package.name} is sold in {package.currency}, your plan in {plan.currency}."
+            message = gettext(
+                "%(package)s is sold in %(currency)s, your plan in %(plan_currency)s.",
+                package=package.name,
+                currency=package.currency,
+                plan_currency=plan.currency,
+            )
             raise Invalid({"package_ids": [message]})
     return plan, packages
 

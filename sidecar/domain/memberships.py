@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext, lazy_gettext
+
 from ..errors import Conflict, NotFound
 from ..store import membership_packages as package_store
 from ..store import memberships as store
@@ -23,7 +25,11 @@ from .events import Actor, record
 from .money import ZERO, money
 
 STATUSES = ("pending", "active", "on_hold", "expired", "cancelled")
-PERIOD_LABELS = {"month": "Monthly", "year": "Yearly", "once": "One-time"}
+PERIOD_LABELS = {
+    "month": lazy_gettext("Monthly"),
+    "year": lazy_gettext("Yearly"),
+    "once": lazy_gettext("One-time"),
+}
 _NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U
 
 
@@ -84,14 +90,14 @@ def new_number(db: Database) -> str:
         number = f"MB-{raw[:4]}-{raw[4:]}"
         if not store.number_exists(db, number):
             return number
-    raise Conflict("Could not allocate a membership number; please try again.")
+    raise Conflict(gettext("Could not allocate a membership number; please try again."))
 
 
 def get_membership(db: Database, membership_id: int, *, for_update: bool = False) -> Membership:
     """Return one membership. Raises NotFound."""
     row = store.get(db, membership_id, for_update=for_update)
     if row is None:
-        raise NotFound("No such membership.")
+        raise NotFound(gettext("No such membership."))
     return from_row(db, row)
 
 
@@ -124,7 +130,7 @@ def save(
     the event. Raises Conflict otherwise."""
     if not store.update(db, membership.id, membership.version, changes):
         raise Conflict(
-            "This membership was changed in the meantime. Please review it and try again."
+            gettext("This membership was changed in the meantime. Please review it and try again.")
         )
     after = replace(membership, **changes, version=membership.version + 1)
     record(db, actor, "membership", membership.id, action, membership, after)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from ..errors import Invalid
 from ..wp_bridge import WordPress
 from ..wp_bridge.rest import RestError
@@ -79,11 +81,11 @@ def sign_up(wp: WordPress, form: dict, *, ctx: BillingContext, now, request_id: 
 def _check_available(wp: WordPress, form: dict) -> None:
     errors = {}
     if login_exists(wp.db, form["username"]):
-        errors["username"] = ["This username is taken. Choose another one."]
+        errors["username"] = [gettext("This username is taken. Choose another one.")]
     if find_users_by_email(wp.db, form["email"]):
-        errors["email"] = ["An account with this email address exists. Log in instead."]
+        errors["email"] = [gettext("An account with this email address exists. Log in instead.")]
     if path_taken(wp.db, wp.network_id, f"/{form['site_path']}/"):
-        errors["site_path"] = ["This address is taken. Choose another one."]
+        errors["site_path"] = [gettext("This address is taken. Choose another one.")]
     if errors:
         raise Invalid(errors)
 

@@ -6,6 +6,8 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
+
 from ..errors import NotFound
 from ..wp_bridge import WordPress
 from ..wp_bridge.tables import sites as sites_table
@@ -53,7 +55,7 @@ def get_summary(wp: WordPress, blog_id: int) -> SiteSummary:
     """Return one site of this network. Raises NotFound."""
     site = sites_table.get_site(wp.db, blog_id)
     if site is None or site.network_id != wp.network_id:
-        raise NotFound("No site with this id.")
+        raise NotFound(gettext("No site with this id."))
     return summarize(wp, site)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import account, api, errors, health, network, public
+from . import account, api, auth_reports, errors, health, network, public
 
 
 def register(app: Flask) -> None:
@@ -19,5 +19,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(network.blueprint)
     app.register_blueprint(public.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(auth_reports.blueprint)
     api.register(app)
     errors.register(app)

@@ -7,14 +7,23 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
+from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException
 
-from ..errors import SidecarError, Unavailable
+from ..errors import BadRequest, NotFound, SidecarError, Unavailable
 from ..wp_bridge.db import DatabaseUnavailable
 from ..wp_bridge.rest import WordPressUnavailable
 from .fragments import render_fragment
 
 log = logging.getLogger(__name__)
+
+# What people read for Werkzeug's own errors (its descriptions are English only).
+_HTTP_MESSAGES = {
+    400: BadRequest.default_message,
+    404: NotFound.default_message,
+    405: lazy_gettext("This action is not possible here."),
+    413: lazy_gettext("What you sent is too large."),
+}
 
 
 def _answer(status: int, code: str, message: str, errors: dict | None = None):
@@ -50,8 +59,12 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path.startswith("/api/") and error.code == 422:
             messages = getattr(error, "data", {}).get("messages", {})
-            return _answer(422, "invalid", "Some parameters are not valid.", messages)
-        return _answer(error.code or 500, error.name.lower().replace(" ", "_"), error.description)
+            return _answer(422, "invalid", lazy_gettext("Some parameters are not valid."), messages)
+        status = error.code or 500
+        message = _HTTP_MESSAGES.get(status) or (
+            SidecarError.default_message if status >= 500 else error.description
+        )
+        return _answer(status, error.name.lower().replace(" ", "_"), message)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

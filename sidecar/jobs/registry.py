@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import membership_jobs
+from . import domain_jobs, limits_jobs, membership_jobs
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,15 @@ class Job:
     run: Callable
     every_minutes: int
     description: str
+    setting: str = ""  # "section.key" of the settings that gives the interval, if any
+
+    def minutes(self, settings) -> int:
+        """The interval: the setting named by ``setting`` when there is one, else
+        ``every_minutes``."""
+        if not self.setting:
+            return self.every_minutes
+        section, key = self.setting.split(".")
+        return int(getattr(getattr(settings, section), key))
 
 
 # Cancellations run before expiry so a membership set to end is cancelled, not expired.
@@ -41,6 +50,31 @@ JOBS: tuple[Job, ...] = (
         membership_jobs.token_purge,
         10,
         "Forget one-time ids of expired assertions.",
+    ),
+    Job(
+        "limits.sweep",
+        limits_jobs.usage_sweep,
+        15,
+        "Measure usage of every site; publish changed limits to WordPress.",
+        setting="limits.sweep_minutes",
+    ),
+    Job(
+        "limits.enforcement",
+        limits_jobs.enforcement,
+        5,
+        "Suspend sites of expired memberships; serve them again once paid.",
+    ),
+    Job(
+        "limits.visits_purge",
+        limits_jobs.visits_purge,
+        1440,
+        "Delete visits older than 13 months (a month at a time).",
+    ),
+    Job(
+        "domains.verify",
+        domain_jobs.verify_domains,
+        1,
+        "Check custom domains due for a DNS check (retries back off; working ones daily).",
     ),
 )
 

@@ -28,7 +28,7 @@ def run_forever(settings: Settings) -> None:
         scheduler.add_job(
             _safe_run,
             "interval",
-            minutes=job.every_minutes,
+            minutes=job.minutes(settings),
             args=(settings, job),
             id=job.name,
             coalesce=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pycountry
+from flask_babel import gettext
 from marshmallow import (
     EXCLUDE,
     Schema,
@@ -15,6 +16,8 @@ from marshmallow import (
     validate,
     validates_schema,
 )
+
+from . import lazy_text
 
 # Countries without postal codes (ISO 3166-1 alpha-2); everywhere else a postcode is required.
 NO_POSTCODE = frozenset(
@@ -88,24 +91,24 @@ _CODES = frozenset(code for code, _ in COUNTRIES)
 _MARKUP = re.compile(r"[<>]|&#?\w+;|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _text(label: str, maximum: int, *, required: bool = False) -> fields.String:
-    """A plain-text field with a length limit and the person-readable messages."""
-    checks = [
-        validate.Length(max=maximum, error=f"{label} can be at most {maximum} characters."),
-        _no_markup(label),
-    ]
+def _text(label, maximum: int, *, required: bool = False) -> fields.String:
+    """A plain-text field with a length limit and the person-readable messages (``label``
+    and the messages are lazy strings, read in the viewer's language)."""
+    too_long = lazy_text("%(field)s can be at most %(max)d characters.", field=label, max=maximum)
+    missing = lazy_text("%(field)s is required.", field=label)
+    checks = [validate.Length(max=maximum, error=too_long), _no_markup(label)]
     if required:
-        checks.insert(0, validate.Length(min=1, error=f"{label} is required."))
+        checks.insert(0, validate.Length(min=1, error=missing))
     presence = {"required": True} if required else {"load_default": ""}
-    return fields.String(
-        validate=checks, error_messages={"required": f"{label} is required."}, **presence
-    )
+    return fields.String(validate=checks, error_messages={"required": missing}, **presence)
 
 
-def _no_markup(label: str):
+def _no_markup(label):
     def check(value: str) -> None:
         if _MARKUP.search(value):
-            raise ValidationError(f"{label} cannot contain <, > or HTML entities.")
+            raise ValidationError(
+                gettext("%(field)s cannot contain <, > or HTML entities.", field=label)
+            )
 
     return check
 
@@ -114,19 +117,19 @@ class BillingAddressForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    billing_name = _text("Name", 120, required=True)
-    billing_company = _text("Company", 120)
-    billing_address_1 = _text("Address", 200, required=True)
-    billing_address_2 = _text("Address line 2", 200)
-    billing_city = _text("City", 100, required=True)
-    billing_postcode = _text("Postcode", 20)
-    billing_state = _text("State or province", 100)
+    billing_name = _text(lazy_text("Name"), 120, required=True)
+    billing_company = _text(lazy_text("Company"), 120)
+    billing_address_1 = _text(lazy_text("Address"), 200, required=True)
+    billing_address_2 = _text(lazy_text("Address line 2"), 200)
+    billing_city = _text(lazy_text("City"), 100, required=True)
+    billing_postcode = _text(lazy_text("Postcode"), 20)
+    billing_state = _text(lazy_text("State or province"), 100)
     billing_country = fields.String(
         required=True,
-        validate=validate.OneOf(_CODES, error="Choose a country from the list."),
-        error_messages={"required": "Country is required."},
+        validate=validate.OneOf(_CODES, error=lazy_text("Choose a country from the list.")),
+        error_messages={"required": lazy_text("Country is required.")},
     )
-    billing_vat_number = _text("VAT number", 30)
+    billing_vat_number = _text(lazy_text("VAT number"), 30)
 
     @pre_load
     def tidy(self, data, **_):
@@ -138,7 +141,9 @@ class BillingAddressForm(Schema):
     @validates_schema
     def postcode_where_used(self, data, **_):
         if data.get("billing_country") not in NO_POSTCODE and not data.get("billing_postcode"):
-            raise ValidationError("Postcode is required for this country.", "billing_postcode")
+            raise ValidationError(
+                gettext("Postcode is required for this country."), "billing_postcode"
+            )
 
 
 _REQUIRED = {"billing_name", "billing_address_1", "billing_city", "billing_country"}

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validates_schema
 
 from ..domain.discounts import check_code
-from ..domain.money import format_money
+from ..i18n import format_money_local, format_percent
+from . import lazy_text
 from .products import MoneyField, blanks_dropped, domain_problems
 
 
@@ -20,7 +22,7 @@ class DayField(fields.Date):
         super().__init__(
             allow_none=True,
             load_default=None,
-            error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."},
+            error_messages={"invalid": lazy_text("Enter a date as YYYY-MM-DD, e.g. 2025-12-31.")},
             **kwargs,
         )
         self.end_of_day = end_of_day
@@ -45,7 +47,9 @@ class DiscountCodeForm(Schema):
     max_uses = fields.Integer(
         allow_none=True,
         load_default=None,
-        error_messages={"invalid": "Maximum uses must be a whole number (empty = no limit)."},
+        error_messages={
+            "invalid": lazy_text("Maximum uses must be a whole number (empty = no limit).")
+        },
     )
     valid_from = DayField()
     valid_until = DayField(end_of_day=True)
@@ -92,7 +96,8 @@ def new_code_values() -> dict[str, str]:
 
 
 def discount_label(code) -> str:
-    """Return what a code takes off, for people: ``"10 % off"``, ``"€ 5.00 off"``."""
+    """Return what a code takes off, for people, in the current language: ``"10% off"``,
+    ``"€5.00 off"``."""
     if code.kind == "percent":
-        return f"{format(code.amount.normalize(), 'f')} % off"
-    return f"{format_money(code.amount, code.currency)} off"
+        return gettext("%(amount)s off", amount=format_percent(code.amount))
+    return gettext("%(amount)s off", amount=format_money_local(code.amount, code.currency))

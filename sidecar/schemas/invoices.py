@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..domain.invoices import STATUSES
+from . import lazy_text
 
 _STATUS = validate.OneOf(STATUSES, error=f"must be one of {', '.join(STATUSES)}")
 _LIMIT = validate.Range(1, 500, error="must be between 1 and 500")
@@ -29,7 +30,9 @@ class InvoiceListArgs(_Args):
 class MarkPaidForm(_Args):
     reference = fields.String(
         load_default="",
-        validate=validate.Length(max=100, error="The reference can be at most 100 characters."),
+        validate=validate.Length(
+            max=100, error=lazy_text("The reference can be at most 100 characters.")
+        ),
         metadata={"description": "The bank's or gateway's reference of the payment."},
     )
 

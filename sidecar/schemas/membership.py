@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from . import lazy_text
+
 
 class ConfirmChangeForm(Schema):
     class Meta:
@@ -14,8 +16,8 @@ class ConfirmChangeForm(Schema):
         strict=False,
         validate=validate.Range(min=0),
         error_messages={
-            "required": "This form is incomplete. Please reload the page.",
-            "invalid": "This form is incomplete. Please reload the page.",
+            "required": lazy_text("This form is incomplete. Please reload the page."),
+            "invalid": lazy_text("This form is incomplete. Please reload the page."),
         },
     )
 

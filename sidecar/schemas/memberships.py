@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..domain.memberships import STATUSES
+from . import lazy_text
 
 
 class MembershipListArgs(Schema):
@@ -25,7 +26,7 @@ class StatusForm(Schema):
 
     status = fields.String(
         required=True,
-        validate=validate.OneOf(STATUSES, error="Choose a status from the list."),
+        validate=validate.OneOf(STATUSES, error=lazy_text("Choose a status from the list.")),
     )
     version = fields.Integer(required=True, strict=False)
 

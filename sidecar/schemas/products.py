@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext
 from marshmallow import (
     EXCLUDE,
     Schema,
@@ -23,24 +24,46 @@ from marshmallow import (
 )
 
 from ..domain.catalog import BILLING_PERIODS, TYPES, check_product, slugify
-from ..domain.limit_types import LIMIT_TYPES
+from ..domain.limit_types import POST_TYPE_PREFIX, is_limit_key, limit_keys, limit_type
 from ..domain.money import format_money
+from ..i18n import format_number
+from . import lazy_text
 
 LIMIT_PREFIX = "limit_"  # the form's limit inputs are named limit_<limit type>
+NEW_POST_TYPE = "new_post_type"  # a post type to add a limit for, with its amount in …_limit
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")
 
 
+# What MoneyField says, by the field's label: (not a number, missing).
+_MONEY_MESSAGES = {
+    "Price": (
+        lazy_text("Price must be a number, e.g. 9.99."),
+        lazy_text("Enter the price."),
+    ),
+    "Setup fee": (
+        lazy_text("Setup fee must be a number, e.g. 9.99."),
+        lazy_text("Enter the setup fee."),
+    ),
+    "Amount": (
+        lazy_text("Amount must be a number, e.g. 9.99."),
+        lazy_text("Enter the amount."),
+    ),
+}
+
+
 class MoneyField(fields.Decimal):
-    """An amount typed by a person: ``9.99`` or ``9,99``; ``label`` names it in messages."""
+    """An amount typed by a person: ``9.99`` or ``9,99``; ``label`` (a key of
+    ``_MONEY_MESSAGES``) picks its messages."""
 
     def __init__(self, label: str, **kwargs):
+        not_a_number, missing = _MONEY_MESSAGES[label]
         super().__init__(
             places=None,
             allow_nan=False,
             error_messages={
-                "invalid": f"{label} must be a number, e.g. 9.99.",
-                "special": f"{label} must be a number, e.g. 9.99.",
-                "required": f"Enter the {label.lower()}.",
+                "invalid": not_a_number,
+                "special": not_a_number,
+                "required": missing,
             },
             **kwargs,
         )
@@ -56,13 +79,18 @@ class LimitsField(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs) -> dict[str, int | None]:
         if not isinstance(value, Mapping):
-            raise ValidationError("Limits must map limit types to numbers.")
+            raise ValidationError(gettext("Limits must map limit types to numbers."))
         limits, problems = {}, {}
         for key, text in value.items():
             amount = _whole_number(text)
             if amount is False:
-                label = LIMIT_TYPES[key].label if key in LIMIT_TYPES else key
-                problems[key] = [f"{label} must be a whole number, 0 or more (empty = unlimited)."]
+                label = limit_type(key).label if is_limit_key(key) else key
+                problems[key] = [
+                    gettext(
+                        "%(limit)s must be a whole number, 0 or more (empty = unlimited).",
+                        limit=label,
+                    )
+                ]
             else:
                 limits[key] = amount
         if problems:
@@ -119,14 +147,15 @@ class ProductForm(Schema):
     plan_group_id = fields.Integer(
         allow_none=True,
         load_default=None,
-        error_messages={"invalid": "Choose a plan group from the list."},
+        error_messages={"invalid": lazy_text("Choose a plan group from the list.")},
     )
     limits = LimitsField(load_default=dict)
     active = fields.Boolean(load_default=False)
+    allow_custom_domains = fields.Boolean(load_default=False)
     sort_order = fields.Integer(
         load_default=0,
         strict=False,
-        error_messages={"invalid": "Sort order must be a whole number, e.g. 10."},
+        error_messages={"invalid": lazy_text("Sort order must be a whole number, e.g. 10.")},
     )
 
     @pre_load
@@ -137,7 +166,10 @@ class ProductForm(Schema):
             for key, value in data.items()
             if key.startswith(LIMIT_PREFIX)
         }
-        form = {k: v for k, v in form.items() if not k.startswith(LIMIT_PREFIX)}
+        form = {k: v for k, v in form.items() if not k.startswith((LIMIT_PREFIX, NEW_POST_TYPE))}
+        new_type = str(data.get(NEW_POST_TYPE) or "").strip().lower()
+        if new_type:
+            limits[POST_TYPE_PREFIX + new_type] = data.get(f"{NEW_POST_TYPE}_limit", "")
         if limits:
             form["limits"] = limits
         if form.get("slug"):
@@ -162,9 +194,11 @@ class PlanGroupForm(Schema):
     name = fields.String(
         required=True,
         validate=validate.Length(
-            1, 120, error="Give the plan group a name of 1 to 120 characters."
+            1,
+            120,
+            error=lazy_text("Give the plan group a name of 1 to %(max)d characters.", max=120),
         ),
-        error_messages={"required": "Give the plan group a name, e.g. Website plans."},
+        error_messages={"required": lazy_text("Give the plan group a name, e.g. Website plans.")},
     )
 
 
@@ -208,6 +242,9 @@ class ProductSchema(Schema):
     )
     active = fields.Boolean(metadata={"description": "On sale."})
     sort_order = fields.Integer()
+    allow_custom_domains = fields.Boolean(
+        metadata={"description": "Plans: customers may add their own domains (`domains` limit)."}
+    )
 
     def _display_price(self, product) -> str:
         return price_label(product)
@@ -244,11 +281,17 @@ def product_form_values(product) -> dict[str, str]:
         "plan_group_id": str(product.plan_group_id or ""),
         "active": "1" if product.active else "",
         "sort_order": str(product.sort_order),
+        "allow_custom_domains": "1" if product.allow_custom_domains else "",
     }
-    for key in LIMIT_TYPES:
+    for key in limit_keys(product.limits):
         amount = product.limits.get(key)
         values[f"{LIMIT_PREFIX}{key}"] = "" if amount is None else str(amount)
     return values
+
+
+def limit_keys_in(values: Mapping[str, Any]) -> list[str]:
+    """The limit keys of a form's ``limit_<key>`` inputs."""
+    return [name[len(LIMIT_PREFIX) :] for name in values if name.startswith(LIMIT_PREFIX)]
 
 
 def new_product_values(kind: str) -> dict[str, str]:
@@ -265,12 +308,13 @@ def new_product_values(kind: str) -> dict[str, str]:
 
 
 def limit_amount(limit, amount: int | None, *, added: bool = False) -> str:
-    """Write a limit for people: ``"1,000 MB"``, ``"50"``, ``"10,000 / month"``,
-    ``"Unlimited"``; with ``added`` a package's amount: ``"+5,120 MB"``. Words of the unit that
-    the label already says are left out ("Posts: 50", not "Posts: 50 posts")."""
+    """Write a limit for people, in the current language: ``"1,000 MB"``, ``"50"``,
+    ``"10,000 / month"``, ``"Unlimited"``; with ``added`` a package's amount: ``"+5,120 MB"``.
+    Words of the unit that the label already says are left out ("Posts: 50", not "Posts: 50
+    posts")."""
     if amount is None:
-        return "Unlimited"
-    said = set(limit.label.lower().split())
-    unit = " ".join(word for word in limit.unit.split() if word.lower() not in said)
-    text = f"{amount:,} {unit}".strip()
+        return gettext("Unlimited")
+    said = set(str(limit.label).lower().split())
+    unit = " ".join(word for word in str(limit.unit).split() if word.lower() not in said)
+    text = f"{format_number(amount)} {unit}".strip()
     return f"+{text}" if added else text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
 from marshmallow import (
     EXCLUDE,
     Schema,
@@ -13,6 +14,8 @@ from marshmallow import (
     validate,
     validates_schema,
 )
+
+from . import lazy_text
 
 # WordPress keeps these for itself in a subdirectory network (get_subdirectory_reserved_names).
 RESERVED_PATHS = frozenset(
@@ -39,44 +42,50 @@ class SignupForm(Schema):
     plan_id = fields.Integer(
         required=True,
         strict=False,
-        error_messages={"required": "Choose a plan.", "invalid": "Choose a plan."},
+        error_messages={
+            "required": lazy_text("Choose a plan."),
+            "invalid": lazy_text("Choose a plan."),
+        },
     )
     package_ids = fields.List(fields.Integer(strict=False), load_default=list)
     site_path = fields.String(
         required=True,
         validate=validate.Regexp(
             r"^[a-z0-9][a-z0-9-]{2,62}$",
-            error="Use 3 to 63 lowercase letters, digits or hyphens, starting with a letter "
-            "or digit.",
+            error=lazy_text(
+                "Use 3 to 63 lowercase letters, digits or hyphens, starting with a letter or digit."
+            ),
         ),
-        error_messages={"required": "Choose your site's address."},
+        error_messages={"required": lazy_text("Choose your site's address.")},
     )
     site_title = fields.String(
         required=True,
-        validate=validate.Length(1, 100, error="Give your site a title (up to 100 characters)."),
-        error_messages={"required": "Give your site a title."},
+        validate=validate.Length(
+            1, 100, error=lazy_text("Give your site a title (up to 100 characters).")
+        ),
+        error_messages={"required": lazy_text("Give your site a title.")},
     )
     username = fields.String(
         required=True,
         validate=validate.Regexp(
-            r"^[a-z0-9]{4,60}$", error="Use 4 to 60 lowercase letters and digits."
+            r"^[a-z0-9]{4,60}$", error=lazy_text("Use 4 to 60 lowercase letters and digits.")
         ),
-        error_messages={"required": "Choose a username."},
+        error_messages={"required": lazy_text("Choose a username.")},
     )
     email = fields.Email(
         required=True,
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter a valid email address.",
+            "required": lazy_text("Enter your email address."),
+            "invalid": lazy_text("Enter a valid email address."),
         },
     )
     password = fields.String(
         required=True,
-        validate=validate.Length(10, 200, error="Use at least 10 characters."),
-        error_messages={"required": "Choose a password."},
+        validate=validate.Length(10, 200, error=lazy_text("Use at least 10 characters.")),
+        error_messages={"required": lazy_text("Choose a password.")},
     )
     password_again = fields.String(
-        required=True, error_messages={"required": "Repeat your password."}
+        required=True, error_messages={"required": lazy_text("Repeat your password.")}
     )
     discount_code = fields.String(load_default="", validate=validate.Length(max=40))
 
@@ -94,11 +103,13 @@ class SignupForm(Schema):
     @validates_schema
     def check(self, data, **_):
         if data.get("password") != data.get("password_again"):
-            raise ValidationError("The passwords do not match.", "password_again")
+            raise ValidationError(gettext("The passwords do not match."), "password_again")
         if data.get("site_path") in RESERVED_PATHS:
-            raise ValidationError("This address is reserved. Choose another one.", "site_path")
+            raise ValidationError(
+                gettext("This address is reserved. Choose another one."), "site_path"
+            )
         if re.search(r"<|>", data.get("site_title", "")):
-            raise ValidationError("The title cannot contain < or >.", "site_title")
+            raise ValidationError(gettext("The title cannot contain < or >."), "site_title")
 
 
 SIGNUP_FORM = SignupForm()

@@ -55,3 +55,8 @@ def update_billing(db: Database, customer_id: int, billing: dict) -> None:
         " WHERE id = %(id)s",
         {"id": customer_id, **{key: billing.get(key, "") for key in BILLING_FIELDS}},
     )
+
+
+def delete(db: Database, customer_id: int) -> int:
+    """Delete customer ``customer_id``'s row (invoices keep their own snapshots)."""
+    return db.execute(f"DELETE FROM {table(db.prefix, 'customers')} WHERE id = %s", (customer_id,))

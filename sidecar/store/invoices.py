@@ -117,3 +117,22 @@ def _filters(**filters) -> tuple[list[str], list]:
             where.append(f"{column} = %s")
             params.append(value)
     return where, params
+
+
+def anonymise_customer(db: Database, customer_id: int, billing_address: str) -> int:
+    """Replace the billing address snapshot (JSON) of every invoice of ``customer_id``;
+    return how many invoices changed."""
+    return db.execute(
+        f"UPDATE {table(db.prefix, 'invoices')} SET billing_address = %s, updated_at ="
+        " UTC_TIMESTAMP() WHERE customer_id = %s",
+        (billing_address, customer_id),
+    )
+
+
+def ids_for_customer(db: Database, customer_id: int) -> list[int]:
+    """Ids of every invoice of ``customer_id``."""
+    rows = db.fetch_all(
+        f"SELECT id FROM {table(db.prefix, 'invoices')} WHERE customer_id = %s ORDER BY id",
+        (customer_id,),
+    )
+    return [int(row["id"]) for row in rows]

@@ -118,3 +118,23 @@ def ending_cancellations(db: Database, now, limit: int = 500) -> list[Row]:
         " AND expires_at IS NOT NULL AND expires_at < %s ORDER BY id LIMIT %s",
         (now, limit),
     )
+
+
+def for_customer(db: Database, customer_id: int) -> list[Row]:
+    """Every membership of ``customer_id``, in id order."""
+    return db.fetch_all(
+        f"SELECT * FROM {table(db.prefix, 'memberships')} WHERE customer_id = %s ORDER BY id",
+        (customer_id,),
+    )
+
+
+def find_by_blogs(db: Database, blog_ids: list[int]) -> dict[int, Row]:
+    """Return the newest membership of each of ``blog_ids`` that has one, in one query."""
+    if not blog_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(blog_ids))
+    rows = db.fetch_all(
+        f"SELECT * FROM {table(db.prefix, 'memberships')} WHERE blog_id IN ({marks}) ORDER BY id",
+        list(blog_ids),
+    )
+    return {int(row["blog_id"]): row for row in rows}  # later (newer) rows win

@@ -10,7 +10,7 @@ from . import table
 
 _COLUMNS = (
     "id, type, slug, name, description, price, setup_fee, currency, billing_period,"
-    " plan_group_id, limits, active, sort_order"
+    " plan_group_id, limits, active, sort_order, allow_custom_domains"
 )
 _WRITABLE = (
     "type",
@@ -25,6 +25,7 @@ _WRITABLE = (
     "limits",
     "active",
     "sort_order",
+    "allow_custom_domains",
 )
 _ORDER = " ORDER BY FIELD(type, 'plan', 'package', 'service'), sort_order, name, id"
 
@@ -121,13 +122,15 @@ def _filters(*, type: str | None, active: bool | None) -> tuple[str, tuple]:
 
 
 def _encode(product: dict) -> dict:
-    row = {name: product[name] for name in _WRITABLE}
+    row = {name: product[name] for name in _WRITABLE if name != "allow_custom_domains"}
     row["limits"] = json.dumps(product["limits"], sort_keys=True)
     row["active"] = int(bool(product["active"]))
+    row["allow_custom_domains"] = int(bool(product.get("allow_custom_domains")))
     return row
 
 
 def _decode(row: Row) -> Row:
     row["limits"] = json.loads(row["limits"] or "{}")
     row["active"] = bool(row["active"])
+    row["allow_custom_domains"] = bool(row["allow_custom_domains"])
     return row

@@ -59,6 +59,48 @@ class ShimClient:
         body = {"path": path, "title": title, "user_id": int(user_id)}
         return self._call("POST", "/sites", body)
 
+    def set_password(self, user_id: int, password: str, keep_session: str = "") -> dict:
+        """Set a user's password through ``wp_set_password`` (the running WordPress's hash)
+        and end their sessions except the one whose verifier (sha256 of the session token) is
+        ``keep_session``. Returns ``{"ok": true, "sessions_kept": 0|1}``.
+
+        Raises RestError subclasses: 400 for an invalid password or unknown user.
+        """
+        body = {"user_id": int(user_id), "password": password, "keep_session": keep_session}
+        return self._call("POST", "/users/password", body)
+
+    def delete_site(self, blog_id: int) -> dict:
+        """Delete a site through ``wpmu_delete_blog($id, true)``: its tables, uploads and
+        user memberships. Returns ``{"ok": true, "blog_id": N}``.
+
+        Raises RestError subclasses: 404 ``sidecar_no_site``, 400 for the main site.
+        """
+        return self._call("POST", "/sites/delete", {"blog_id": int(blog_id)}, blog_id=blog_id)
+
+    def delete_user(self, user_id: int) -> dict:
+        """Delete a network user through ``wpmu_delete_user`` (their posts on sites they stay
+        a member of go to each site's owner first). Returns ``{"ok": true, "user_id": N}``.
+
+        Raises RestError subclasses: 404 ``sidecar_no_user``, 400 for a super admin.
+        """
+        return self._call("POST", "/users/delete", {"user_id": int(user_id)})
+
+    def set_archived(self, blog_id: int, archived: bool) -> dict:
+        """Archive (suspend) or unarchive site ``blog_id`` through WordPress
+        (``update_blog_status`` + ``clean_blog_cache``). Raises RestError subclasses: 404 when
+        the site does not exist."""
+        body = {"blog_id": int(blog_id), "archived": bool(archived)}
+        return self._call("POST", "/sites/status", body, blog_id=int(blog_id))
+
+    def forget_domains(self, blog_id: int, domains: Iterable[str]) -> dict:
+        """Drop custom domains (host names) and site ``blog_id``'s primary domain from the
+        routing cache of ``sunrise.php``. Returns ``{"ok": true, "forgotten": N}``.
+
+        Raises RestError subclasses.
+        """
+        body = {"blog_id": int(blog_id), "domains": [str(d) for d in domains]}
+        return self._call("POST", "/domains/forget", body, blog_id=int(blog_id))
+
     def _call(self, method: str, route: str, body: Any = None, *, blog_id: int = 0) -> dict:
         path = NAMESPACE + route
         headers = {"X-Sidecar-Assertion": self._assertion(method, path, blog_id)}

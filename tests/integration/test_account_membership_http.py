@@ -51,7 +51,7 @@ def test_your_membership_block_shows_the_membership(sidecar_url, network, custom
     _, membership, _ = fresh_membership(committed, alice, "business")
     page = call(sidecar_url, network, alice, "/account/")
     assert page.status_code == 200
-    for text in (membership.number, "Business", "€ 29.00", "Monthly", "Active"):
+    for text in (membership.number, "Business", "€29.00", "Monthly", "Active"):
         assert text in page.text
     assert 'data-limit="posts">500 posts' in page.text
 

@@ -290,7 +290,7 @@ def test_the_pdf_shows_number_total_and_unicode_names(db):
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert invoice.display_number in text
-    assert "€ 42.35" in text
+    assert "€42.35" in text
     assert "Zoë Ångström" in text
     assert "Ångström Hosting" in text
     assert "How to pay" in text and "quoting " + invoice.display_number in text

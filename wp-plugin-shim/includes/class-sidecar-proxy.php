@@ -486,6 +486,14 @@ final class Sidecar_Proxy {
 			return;
 		}
 		$code = (int) wp_remote_retrieve_response_code( $response );
+		/**
+		 * Fires with every answer of the sidecar to a proxied request, before the shim acts on
+		 * it (redirect, fragment or file).
+		 *
+		 * @param array $response Answer of wp_remote_request().
+		 * @param array $page     Proxied page (`aud`, `prefix`, `blog`, `base`, `sc`).
+		 */
+		do_action( 'sidecar_proxy_answer', $response, $page );
 		if ( $code >= 300 && $code < 400 ) {
 			$target = self::redirect_target( self::header( $response, 'location' ), $page );
 			if ( null === $target ) {

@@ -137,6 +137,17 @@ final class Sidecar_Rest {
 	}
 
 	/**
+	 * The verified claims of a request that passed authorize(), for routes registered by
+	 * other classes of the shim (null when the request was not authorised).
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return array|null
+	 */
+	public static function claims_of( WP_REST_Request $request ): ?array {
+		return self::$claims[ spl_object_id( $request ) ] ?? null;
+	}
+
+	/**
 	 * `GET /sidecar/v1/ping`.
 	 *
 	 * @return WP_REST_Response `{"ok":true,"shim_version":…,"wp_version":…}`.

@@ -4,6 +4,7 @@ before confirming (prorated charge or credit, limits side by side); then the cha
 from __future__ import annotations
 
 from flask import g, redirect
+from flask_babel import gettext
 
 from ...auth import current_actor
 from ...context import get_wp, settings
@@ -22,7 +23,7 @@ from . import blueprint
 def _membership():
     membership = membership_for_site(get_wp().db, g.viewer.site.blog_id)
     if membership is None:
-        raise NotFound("This site has no membership to change.")
+        raise NotFound(gettext("This site has no membership to change."))
     return membership
 
 
@@ -72,7 +73,7 @@ def confirm_package(package_id: int):
     _, packages = changes.change_options(get_wp().db, membership)
     package = next((p for p in packages if p.id == package_id), None)
     if package is None:
-        raise NotFound("This package is not offered for your membership.")
+        raise NotFound(gettext("This package is not offered for your membership."))
     return render_fragment("account/change_package.html", membership=membership, package=package)
 
 

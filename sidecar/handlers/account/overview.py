@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import lazy_gettext
 
 from ...context import get_wp
 from ...domain.account import account_overview
@@ -11,9 +12,10 @@ from ..fragments import render_fragment
 from . import blueprint
 
 NOTICES = {
-    "plan": "Your plan was changed. The new limits apply from now on.",
-    "package": "The package was added to your membership.",
-    "billing": "Your billing address was saved.",
+    "plan": lazy_gettext("Your plan was changed. The new limits apply from now on."),
+    "package": lazy_gettext("The package was added to your membership."),
+    "billing": lazy_gettext("Your billing address was saved."),
+    "password": lazy_gettext("Your password was changed. Your other log-ins were ended."),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from . import invoices, memberships, products, sites
+from . import domains, invoices, limits, memberships, products, sites
 
 API_PREFIX = "/api/v1"
 
@@ -31,9 +31,11 @@ def register(app: Flask) -> None:
     )
     for blueprint in (
         sites.blueprint,
+        domains.blueprint,
         products.blueprint,
         invoices.blueprint,
         invoices.payments_blueprint,
         memberships.blueprint,
+        limits.blueprint,
     ):
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix}")

@@ -11,4 +11,15 @@ from ...domain.access import network_viewer
 blueprint = Blueprint("network", __name__, url_prefix="/network")
 protect(blueprint, "network", network_viewer)
 
-from . import api_keys, discounts, invoices, memberships, products, sites  # noqa: E402,F401  (registers the routes)
+from . import (  # noqa: E402,F401  (registers the routes)
+    api_keys,
+    discounts,
+    domains,
+    invoices,
+    limit_overrides,
+    locks,
+    memberships,
+    products,
+    sites,
+    usage,
+)

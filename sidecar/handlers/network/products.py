@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import redirect, request, url_for
+from flask_babel import gettext
 
 from ...auth import current_actor
 from ...context import get_db
 from ...domain import catalog
 from ...domain.catalog import TYPES
-from ...domain.limit_types import LIMIT_TYPES
+from ...domain.limit_forms import extra_limit_keys
+from ...domain.limit_types import LIMIT_TYPES, limit_type
 from ...domain.money import CURRENCIES, format_money
 from ...errors import Conflict, Invalid, NotFound
 from ...schemas.products import (
@@ -16,6 +18,7 @@ from ...schemas.products import (
     PLAN_GROUP_FORM,
     PRODUCT_FORM,
     limit_amount,
+    limit_keys_in,
     new_product_values,
     price_label,
     product_form_values,
@@ -37,7 +40,7 @@ def products():
 def new_product(kind: str):
     """An empty form for a new plan, package or service."""
     if kind not in TYPES:
-        raise NotFound("Products are plans, packages or services.")
+        raise NotFound(gettext("Products are plans, packages or services."))
     return _form_page(None, kind, new_product_values(kind))
 
 
@@ -113,6 +116,7 @@ def _list_page(status: int | None = None, **context):
         status=refused,
         catalog=catalog.overview(get_db()),
         limit_types=LIMIT_TYPES,
+        limit_type=limit_type,
         price_label=price_label,
         limit_amount=limit_amount,
         format_money=format_money,
@@ -130,6 +134,8 @@ def _form_page(product, kind: str, values: dict, errors: dict | None = None):
         errors=errors or {},
         groups=catalog.list_plan_groups(get_db()) if kind == "plan" else [],
         limit_types=LIMIT_TYPES,
+        limit_type=limit_type,
+        extra_limit_keys=extra_limit_keys(get_db(), limit_keys_in(values)),
         limit_prefix=LIMIT_PREFIX,
         currencies=CURRENCIES,
         billing_periods=catalog.BILLING_PERIODS,
