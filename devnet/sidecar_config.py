@@ -28,6 +28,7 @@ def render(net: dict) -> str:
             "network_id = 1",
             f"rest_user = {_s(net['admin']['login'])}",
             f"app_password = {_s(net['admin']['app_password'])}",
+            f"uploads_dir = {_s(net['wp_path'] + '/wp-content/uploads')}",
             "[shim]",
             f"secret = {_s(net['secret'])}",
             "[sidecar]",

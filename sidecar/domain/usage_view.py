@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from markupsafe import Markup
 
 from ..errors import NotFound
@@ -47,8 +48,10 @@ def limits_block(
     return LimitsBlock(
         meters(limits, usage),
         usage,
-        line_chart(visits, title="Visits per day"),
-        line_chart(disk, title="Disk space", unit=" MB") if usage.disk_bytes is not None else None,
+        line_chart(visits, title=gettext("Visits per day")),
+        line_chart(disk, title=gettext("Disk space"), unit=" MB")
+        if usage.disk_bytes is not None
+        else None,
     )
 
 

@@ -160,11 +160,6 @@ def test_account_page_in_the_users_language(
     assert ("België" if locale == "nl_NL" else "Belgique") in options
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="account/overview.html, _limits.html and _domains.html are still to wrap: they were"
-    " being edited for the limits and domains work (remove this marker once they are)",
-)
 def test_no_english_text_of_ours_is_left_on_the_account_page(
     new_page, customers, speaking, sidecar_url
 ):
