@@ -10,24 +10,7 @@
 define( 'ABSPATH', __DIR__ . '/' );
 require_once dirname( __DIR__ ) . '/includes/class-sidecar-limits.php';
 
-$passed = 0;
-$failed = 0;
-
-/**
- * Records one check.
- *
- * @param string $name Check name.
- * @param bool   $ok   Outcome.
- */
-function check( string $name, bool $ok ): void {
-	global $passed, $failed;
-	if ( $ok ) {
-		++$passed;
-	} else {
-		++$failed;
-		echo "FAIL $name\n";
-	}
-}
+require_once __DIR__ . '/harness.php';
 
 // parse(): the contract's example.
 $parsed = Sidecar_Limits::parse(
@@ -133,5 +116,4 @@ check( 'bulk: 4 of 5 + 2 members refused', null !== Sidecar_Limits::user_refusal
 check( 'unlimited users', null === Sidecar_Limits::user_refusal( array( 'users' => null, 'users_role' => array() ), 1000, array(), 1, array( 'editor' => 1 ) ) );
 check( 'unlimited role', null === Sidecar_Limits::user_refusal( array( 'users' => null, 'users_role' => array( 'editor' => 1 ) ), 9, array( 'author' => 9 ), 1, array( 'author' => 1 ) ) );
 
-echo "$passed passed, $failed failed\n";
-exit( 0 === $failed ? 0 : 1 );
+finish();

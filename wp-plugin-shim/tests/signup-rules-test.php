@@ -10,24 +10,7 @@
 define( 'ABSPATH', __DIR__ . '/' );
 require_once dirname( __DIR__ ) . '/includes/class-sidecar-rest.php';
 
-$passed = 0;
-$failed = 0;
-
-/**
- * Records one check.
- *
- * @param string $name Check name.
- * @param bool   $ok   Outcome.
- */
-function check( string $name, bool $ok ): void {
-	global $passed, $failed;
-	if ( $ok ) {
-		++$passed;
-	} else {
-		++$failed;
-		echo "FAIL $name\n";
-	}
-}
+require_once __DIR__ . '/harness.php';
 
 // Site paths: [path, ok in a subdirectory network, ok in a subdomain network].
 $paths = array(
@@ -76,5 +59,4 @@ foreach ( $passwords as $password => $ok ) {
 	check( 'password ' . json_encode( substr( (string) $password, 0, 20 ) ), $ok === Sidecar_Rest::is_password( (string) $password ) );
 }
 
-echo "$passed passed, $failed failed\n";
-exit( 0 === $failed ? 0 : 1 );
+finish();

@@ -10,24 +10,7 @@
 define( 'ABSPATH', __DIR__ . '/' );
 require_once dirname( __DIR__ ) . '/includes/class-sidecar-visits.php';
 
-$passed = 0;
-$failed = 0;
-
-/**
- * Records one check.
- *
- * @param string $name Check name.
- * @param bool   $ok   Outcome.
- */
-function check( string $name, bool $ok ): void {
-	global $passed, $failed;
-	if ( $ok ) {
-		++$passed;
-	} else {
-		++$failed;
-		echo "FAIL $name\n";
-	}
-}
+require_once __DIR__ . '/harness.php';
 
 $browsers = array(
 	'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
@@ -114,5 +97,4 @@ check( 'retry mid-month', gmmktime( 0, 0, 0, 12, 1, 2025 ) - gmmktime( 12, 0, 0,
 check( 'retry december', gmmktime( 0, 0, 0, 1, 1, 2026 ) - gmmktime( 23, 59, 59, 12, 31, 2025 ) === Sidecar_Visits::retry_after( gmmktime( 23, 59, 59, 12, 31, 2025 ) ) );
 check( 'retry month start', 31 * 86400 === Sidecar_Visits::retry_after( gmmktime( 0, 0, 0, 1, 1, 2026 ) ) );
 
-echo "$passed passed, $failed failed\n";
-exit( 0 === $failed ? 0 : 1 );
+finish();
