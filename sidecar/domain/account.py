@@ -16,6 +16,7 @@ from . import catalog, invoices
 from .access import Viewer
 from .catalog import Product
 from .customers import billing_address, ensure_customer, update_billing_address
+from .domains import SiteDomains, site_domains
 from .events import Actor
 from .limit_types import LimitType, limit_type
 from .membership_changes import limits_of
@@ -46,6 +47,7 @@ class AccountOverview:
     billing: dict | None
     invoices: list
     now: datetime
+    domains: SiteDomains
 
 
 def account_overview(wp: WordPress, viewer: Viewer, now: datetime) -> AccountOverview:
@@ -63,6 +65,7 @@ def account_overview(wp: WordPress, viewer: Viewer, now: datetime) -> AccountOve
         billing=billing_address(customer) if customer else None,
         invoices=invoices.list_for_customer(wp.db, customer["id"]) if customer else [],
         now=now,
+        domains=site_domains(wp, viewer.site.blog_id, (view.plan, limits) if view else None),
     )
 
 

@@ -24,6 +24,7 @@ from ..wp_bridge.rest import RestError
 from ..wp_bridge.tables.networks import get_network
 from ..wp_bridge.tables.sites import Site, get_site
 from . import catalog, events
+from .catalog import Product
 from .clock import utcnow
 from .dns_check import challenge_name
 from .domain_names import DomainNameError, normalise, subdomain_of
@@ -113,12 +114,17 @@ def display_name(domain: str) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def site_domains(wp: WordPress, blog_id: int) -> SiteDomains:
-    """The site's domains with the network's settings and the plan's allowance."""
+def site_domains(
+    wp: WordPress, blog_id: int, plan_limits: tuple[Product, dict] | None = None
+) -> SiteDomains:
+    """The site's domains with the network's settings and the plan's allowance
+    (``plan_limits``: the site's plan and effective limits, when the caller has them)."""
     settings = get_settings(wp.db, wp.network_id)
     domains = [from_row(row) for row in store.for_blog(wp.db, blog_id)]
     if not settings.enabled:  # the block is hidden: spare the membership lookups
         return SiteDomains(settings, Allowance(False, 0, len(domains)), domains)
+    if plan_limits is not None:
+        return SiteDomains(settings, plan_allowance(*plan_limits, len(domains)), domains)
     return SiteDomains(settings, allowance(wp, blog_id, len(domains)), domains)
 
 
@@ -175,9 +181,14 @@ def allowance(wp: WordPress, blog_id: int, used: int) -> Allowance:
     if membership is None:
         return Allowance(False, 0, used)
     plan = catalog.get_product(wp.db, membership.plan_id)
+    return plan_allowance(plan, limits_of(wp.db, membership, plan), used)
+
+
+def plan_allowance(plan: Product, limits: dict, used: int) -> Allowance:
+    """What ``plan`` with effective ``limits`` allows, ``used`` domains being in use."""
     if not plan.allow_custom_domains:
         return Allowance(False, 0, used)
-    return Allowance(True, limits_of(wp.db, membership, plan).get("domains"), used)
+    return Allowance(True, limits.get("domains"), used)
 
 
 # --- changing --------------------------------------------------------------------------------

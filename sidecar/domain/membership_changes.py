@@ -239,11 +239,16 @@ def _allowed_plan(db: Database, membership: Membership, plan_id: int) -> Product
     raise Invalid({"plan_id": [gettext("Choose one of the plans offered for your membership.")]})
 
 
-def _allowed_package(db: Database, membership: Membership, package_id: int) -> Product:
+def offered_package(db: Database, membership: Membership, package_id: int) -> Product | None:
+    """The package ``package_id`` if the membership may buy it, else None."""
     _, packages = change_options(db, membership)
-    for package in packages:
-        if package.id == package_id:
-            return package
+    return next((package for package in packages if package.id == package_id), None)
+
+
+def _allowed_package(db: Database, membership: Membership, package_id: int) -> Product:
+    package = offered_package(db, membership, package_id)
+    if package is not None:
+        return package
     raise Invalid(
         {"package_id": [gettext("Choose one of the packages offered for your membership.")]}
     )

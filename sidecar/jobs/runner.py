@@ -16,16 +16,13 @@ log = logging.getLogger("sidecar.jobs")
 def run_job(settings: Settings, job: Job, now: datetime | None = None) -> int | None:
     """Run ``job`` once; return its count, or None when another process holds its lock."""
     db = connect(settings.database)
-    lock = f"sidecar_job_{job.name}"
     try:
-        if db.fetch_value("SELECT GET_LOCK(%s, 0)", (lock,)) != 1:
-            log.info("%s: skipped, running elsewhere", job.name)
-            return None
-        started = time.monotonic()
-        try:
+        with db.named_lock(f"sidecar_job_{job.name}") as acquired:
+            if not acquired:
+                log.info("%s: skipped, running elsewhere", job.name)
+                return None
+            started = time.monotonic()
             count = job.run(settings, db, now or datetime.now(UTC).replace(tzinfo=None))
-        finally:
-            db.fetch_value("SELECT RELEASE_LOCK(%s)", (lock,))
         log.info("%s: %d changed in %.2fs", job.name, count, time.monotonic() - started)
         return count
     finally:

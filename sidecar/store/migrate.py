@@ -65,16 +65,14 @@ def pending(db: Database) -> list[Migration]:
 
 def migrate(db: Database) -> list[Migration]:
     """Apply every pending migration; return those applied. Raises MigrationError."""
-    if db.fetch_value("SELECT GET_LOCK(%s, 30)", (_LOCK,)) != 1:
-        raise MigrationError("another migration run holds the lock")
-    try:
+    with db.named_lock(_LOCK, 30) as acquired:
+        if not acquired:
+            raise MigrationError("another migration run holds the lock")
         _ensure_table(db)
         todo = pending(db)
         for migration in todo:
             _apply(db, migration)
         return todo
-    finally:
-        db.fetch_value("SELECT RELEASE_LOCK(%s)", (_LOCK,))
 
 
 def _ensure_table(db: Database) -> None:

@@ -123,6 +123,17 @@ class Database:
         self._depth -= 1
         self._commit(level)
 
+    @contextmanager
+    def named_lock(self, name: str, wait_seconds: int = 0) -> Iterator[bool]:
+        """Hold the MySQL lock ``name`` (``GET_LOCK``) for the block; yields False, without
+        holding anything, when another connection keeps it for ``wait_seconds``."""
+        acquired = self.fetch_value("SELECT GET_LOCK(%s, %s)", (name, wait_seconds)) == 1
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                self.fetch_value("SELECT RELEASE_LOCK(%s)", (name,))
+
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0

@@ -4,34 +4,22 @@ before confirming (prorated charge or credit, limits side by side); then the cha
 from __future__ import annotations
 
 from flask import g, redirect
-from flask_babel import gettext
 
 from ...auth import current_actor
 from ...context import get_wp, settings
-from ...domain import membership_changes as changes
-from ...domain.account import account_customer
+from ...domain import account_changes
 from ...domain.billing_context import billing_context
 from ...domain.clock import utcnow
-from ...domain.memberships import membership_for_site
-from ...errors import NotFound
 from ...schemas.membership import CONFIRM_CHANGE_FORM
 from ..fragments import render_fragment
 from ..inputs import load_form
 from . import blueprint
 
 
-def _membership():
-    membership = membership_for_site(get_wp().db, g.viewer.site.blog_id)
-    if membership is None:
-        raise NotFound(gettext("This site has no membership to change."))
-    return membership
-
-
 @blueprint.get("/change")
 def change_options():
     """All plans of the plan group and all packages, with prices."""
-    membership = _membership()
-    plans, packages = changes.change_options(get_wp().db, membership)
+    membership, plans, packages = account_changes.options(get_wp(), g.viewer)
     return render_fragment(
         "account/change.html",
         membership=membership,
@@ -44,7 +32,7 @@ def change_options():
 @blueprint.get("/change/plan/<int:plan_id>")
 def confirm_plan(plan_id: int):
     """What moving to ``plan_id`` means, before the customer confirms."""
-    change = changes.plan_change(get_wp().db, _membership(), plan_id, utcnow())
+    change = account_changes.plan_summary(get_wp(), g.viewer, plan_id, utcnow())
     return render_fragment("account/change_plan.html", change=change)
 
 
@@ -52,14 +40,12 @@ def confirm_plan(plan_id: int):
 def apply_plan(plan_id: int):
     """Move to ``plan_id`` (the form names the membership version it was shown)."""
     form = load_form(CONFIRM_CHANGE_FORM)
-    wp = get_wp()
-    changes.apply_plan_change(
-        wp.db,
-        _membership().id,
+    account_changes.change_plan(
+        get_wp(),
+        g.viewer,
         form["version"],
         plan_id,
         ctx=billing_context(settings()),
-        customer=account_customer(wp, g.viewer),
         actor=current_actor(),
         now=utcnow(),
     )
@@ -69,11 +55,7 @@ def apply_plan(plan_id: int):
 @blueprint.get("/change/package/<int:package_id>")
 def confirm_package(package_id: int):
     """What buying ``package_id`` costs, before the customer confirms."""
-    membership = _membership()
-    _, packages = changes.change_options(get_wp().db, membership)
-    package = next((p for p in packages if p.id == package_id), None)
-    if package is None:
-        raise NotFound(gettext("This package is not offered for your membership."))
+    membership, package = account_changes.package_summary(get_wp(), g.viewer, package_id)
     return render_fragment("account/change_package.html", membership=membership, package=package)
 
 
@@ -81,14 +63,12 @@ def confirm_package(package_id: int):
 def apply_package(package_id: int):
     """Add one ``package_id`` to the membership."""
     form = load_form(CONFIRM_CHANGE_FORM)
-    wp = get_wp()
-    changes.apply_package_purchase(
-        wp.db,
-        _membership().id,
+    account_changes.buy_package(
+        get_wp(),
+        g.viewer,
         form["version"],
         package_id,
         ctx=billing_context(settings()),
-        customer=account_customer(wp, g.viewer),
         actor=current_actor(),
         now=utcnow(),
     )

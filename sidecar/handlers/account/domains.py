@@ -30,15 +30,11 @@ DONE = "/account/?done="
 
 @blueprint.context_processor
 def _domains_context() -> dict:
-    """``domains_block()`` for the overview's Domains block: read only when it is shown."""
-    return {"domains_block": _block, "describe_domain": describe}
-
-
-def _block() -> dict:
+    """For the overview's Domains block (its data comes with the Account overview): the notice
+    after a domain action and the words for a domain's status."""
     return {
-        "view": domains.site_domains(get_wp(), g.viewer.site.blog_id),
-        "notice": NOTICES.get(request.args.get("done", "")),
-        "now": utcnow(),
+        "domains_notice": NOTICES.get(request.args.get("done", "")),
+        "describe_domain": describe,
     }
 
 
