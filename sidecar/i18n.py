@@ -27,6 +27,7 @@ from babel.numbers import format_percent as babel_percent
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext, lazy_pgettext
 
+from .domain import dns_reasons
 from .domain.money import money
 
 SUPPORTED = ("en", "nl", "fr")
@@ -220,6 +221,7 @@ def init_app(app: Flask) -> None:
             "day": format_day,
             "moment": format_moment,
             "messages": messages_text,
+            "dns_reason": dns_reasons.localized,
         }
     )
     app.jinja_env.globals.update(countries=country_options, country_name=country_name)

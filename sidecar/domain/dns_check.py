@@ -18,6 +18,8 @@ import dns.exception
 import dns.name
 import dns.resolver
 
+from .dns_reasons import reason
+
 CHALLENGE_LABEL = "_sidecar-challenge"
 MAX_CHAIN = 8
 
@@ -59,7 +61,7 @@ def make_resolver(host: str = "", port: int = 53, timeout: float = 3.0) -> dns.r
     try:
         resolver = dns.resolver.Resolver(configure=not host)
     except dns.resolver.NoResolverConfiguration:
-        raise DnsUnavailable("no DNS resolver is configured on the sidecar's machine") from None
+        raise DnsUnavailable(reason("no_resolver")) from None
     if host:
         resolver.nameservers = [host]
         resolver.port = port
@@ -83,7 +85,7 @@ def points_at_network(resolver: dns.resolver.Resolver, domain: str, targets: Tar
         return Outcome(True)
     if chain and targets.cname:
         return Outcome(False, _cname_reason(domain, chain, targets.cname))
-    return Outcome(False, wrong or f"the CNAME target {final} has no A or AAAA record")
+    return Outcome(False, wrong or reason("target_no_address", target=final))
 
 
 def proves_ownership(resolver: dns.resolver.Resolver, domain: str, token: str) -> Outcome:
@@ -96,9 +98,9 @@ def proves_ownership(resolver: dns.resolver.Resolver, domain: str, token: str) -
     if token in values:
         return Outcome(True)
     if not values:
-        return Outcome(False, f"no TXT record found at {name}")
+        return Outcome(False, reason("no_txt", name=name))
     shown = ", ".join(f'"{value[:80]}"' for value in values[:3])
-    return Outcome(False, f'the TXT record at {name} holds {shown}; expected "{token}"')
+    return Outcome(False, reason("wrong_txt", name=name, found=shown, token=token))
 
 
 def cname_chain(resolver: dns.resolver.Resolver, domain: str) -> list[str]:
@@ -114,9 +116,9 @@ def cname_chain(resolver: dns.resolver.Resolver, domain: str) -> list[str]:
             return chain
         current = _host(records[0].target)
         if current in chain or current == domain:
-            raise DnsUnavailable(f"the CNAME records of {domain} form a loop")
+            raise DnsUnavailable(reason("cname_loop", domain=domain))
         chain.append(current)
-    raise DnsUnavailable(f"the CNAME chain of {domain} is longer than {MAX_CHAIN} steps")
+    raise DnsUnavailable(reason("cname_too_long", domain=domain, steps=MAX_CHAIN))
 
 
 def addresses(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> list[str]:
@@ -136,11 +138,11 @@ def _query(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> list:
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return []
     except dns.resolver.LifetimeTimeout:
-        raise DnsUnavailable("the DNS server did not answer in time") from None
+        raise DnsUnavailable(reason("dns_timeout")) from None
     except dns.resolver.NoNameservers:
-        raise DnsUnavailable("the DNS server refused or failed to answer") from None
+        raise DnsUnavailable(reason("dns_refused")) from None
     except dns.exception.DNSException as error:
-        raise DnsUnavailable(f"DNS lookup failed ({error.__class__.__name__})") from None
+        raise DnsUnavailable(reason("dns_failed", kind=error.__class__.__name__)) from None
     if answer.rrset is None:
         return []
     return [r for r in answer.rrset if r.rdtype == answer.rdtype]
@@ -150,16 +152,16 @@ def _nothing_found(resolver: dns.resolver.Resolver, domain: str) -> str:
     try:
         resolver.resolve(domain, "SOA", search=False)
     except dns.resolver.NXDOMAIN:
-        return f"{domain} does not exist in DNS (NXDOMAIN)"
+        return reason("nxdomain", domain=domain)
     except dns.exception.DNSException:
         pass
-    return f"no A, AAAA or CNAME record found for {domain}"
+    return reason("no_records", domain=domain)
 
 
 def _cname_reason(domain: str, chain: list[str], target: str) -> str:
     if len(chain) == 1:
-        return f"the CNAME record points to {chain[0]}; expected {target}"
-    return f"the CNAME chain {' → '.join([domain, *chain])} does not reach {target}"
+        return reason("wrong_cname", found=chain[0], expected=target)
+    return reason("cname_chain", chain=" → ".join([domain, *chain]), expected=target)
 
 
 def _wrong_addresses(found: dict[int, list[str]], targets: Targets) -> str:
@@ -169,23 +171,22 @@ def _wrong_addresses(found: dict[int, list[str]], targets: Targets) -> str:
         stray = [address for address in found[version] if address not in expected]
         if not stray:
             continue
-        record = f"the {rdtype} record{'s' if len(found[version]) > 1 else ''}"
-        verb = "point" if len(found[version]) > 1 else "points"
+        many = len(found[version]) > 1
+        shown = " and ".join(stray)
         if expected:
-            return f"{record} {verb} to {' and '.join(stray)}; expected {' or '.join(expected)}"
+            key = "wrong_records" if many else "wrong_record"
+            return reason(key, type=rdtype, found=shown, expected=" or ".join(expected))
         if version == 6 and targets.expected(4):
-            return (
-                f"{record} {verb} to {' and '.join(stray)}; this network has no IPv6 address, "
-                "so remove the AAAA record"
-            )
-        return f"{record} {verb} to {' and '.join(stray)}; expected {_expected_text(targets)}"
+            return reason("no_ipv6_many" if many else "no_ipv6", type=rdtype, found=shown)
+        key = "wrong_records" if many else "wrong_record"
+        return reason(key, type=rdtype, found=shown, expected=_expected_text(targets))
     return ""
 
 
 def _expected_text(targets: Targets) -> str:
     if targets.cname:
-        return f"a CNAME record pointing to {targets.cname}"
-    return " or ".join(targets.addresses) or "an address of this network (none is set yet)"
+        return reason("expect_cname", target=targets.cname)
+    return " or ".join(targets.addresses) or reason("expect_nothing")
 
 
 def _host(name: dns.name.Name) -> str:

@@ -15,6 +15,7 @@ import ipaddress
 import re
 
 import idna
+from flask_babel import gettext
 
 MAX_NAME = 253
 MAX_LABEL = 63
@@ -40,11 +41,13 @@ def normalise(text: str) -> str:
     host = _without_trailing_dot(host)
     if "*" in host:
         raise DomainNameError(
-            "Wildcard domains (*.example.com) cannot be mapped: add each name, such as "
-            "www.example.com, on its own."
+            gettext(
+                "Wildcard domains (*.example.com) cannot be mapped: add each name, such as "
+                "www.example.com, on its own."
+            )
         )
     if any(char.isspace() for char in host):
-        raise DomainNameError("A domain name cannot contain spaces.")
+        raise DomainNameError(gettext("A domain name cannot contain spaces."))
     name = ".".join(_label(label) for label in _labels(host))
     _check_shape(name)
     return name
@@ -63,10 +66,10 @@ def _bare_host(text: str) -> str:
     host = host.lstrip("/") if host.startswith("//") else host
     host = re.split(r"[/?#]", host, maxsplit=1)[0]
     if not host.strip():
-        raise DomainNameError("Enter a domain name, such as shop.example.com.")
+        raise DomainNameError(gettext("Enter a domain name, such as shop.example.com."))
     if "@" in host:
         raise DomainNameError(
-            "Enter only the domain name, without a user name or an email address (no @)."
+            gettext("Enter only the domain name, without a user name or an email address (no @).")
         )
     return host
 
@@ -79,12 +82,16 @@ def _refuse_ip(host: str) -> None:
     except ValueError:
         if host.startswith("["):
             raise DomainNameError(
-                "An address in [brackets] is an IPv6 address, not a domain name."
+                gettext("An address in [brackets] is an IPv6 address, not a domain name.")
             ) from None
         return
     raise DomainNameError(
-        f"{address} is an IP address (IPv{address.version}), not a domain name. Enter the "
-        "name people type, such as shop.example.com."
+        gettext(
+            "%(address)s is an IP address (IPv%(version)d), not a domain name. Enter the name "
+            "people type, such as shop.example.com.",
+            address=str(address),
+            version=address.version,
+        )
     )
 
 
@@ -98,7 +105,9 @@ def _without_port(host: str) -> str:
         return host
     if port and not port.isdigit():
         raise DomainNameError(
-            f'"{port}" is not a port number; leave out the ":" and what follows it.'
+            gettext(
+                '"%(port)s" is not a port number; leave out the ":" and what follows it.', port=port
+            )
         )
     return host
 
@@ -116,7 +125,9 @@ def _labels(host: str) -> list[str]:
     labels = host.lower().split(".")
     if any(not label for label in labels):
         raise DomainNameError(
-            "A domain name cannot have empty parts: two dots in a row, or a dot at the start."
+            gettext(
+                "A domain name cannot have empty parts: two dots in a row, or a dot at the start."
+            )
         )
     return labels
 
@@ -128,14 +139,21 @@ def _label(label: str) -> str:
     _check_characters(label)
     if label.startswith("-") or label.endswith("-"):
         raise DomainNameError(
-            f'The part "{label}" starts or ends with a hyphen; hyphens may only be inside a part.'
+            gettext(
+                'The part "%(label)s" starts or ends with a hyphen; hyphens may only be inside '
+                "a part.",
+                label=label,
+            )
         )
     if label.startswith("xn--"):
         return _punycode_label(label)
     if label[2:4] == "--":
         raise DomainNameError(
-            f'The part "{label}" has "--" in the third and fourth place, which is reserved '
-            "for internationalised names (xn--)."
+            gettext(
+                'The part "%(label)s" has "--" in the third and fourth place, which is reserved '
+                "for internationalised names (xn--).",
+                label=label,
+            )
         )
     return _sized(label)
 
@@ -144,10 +162,16 @@ def _check_characters(label: str) -> None:
     if _LDH.match(label):
         return
     if "_" in label:
-        raise DomainNameError("Underscores (_) are not allowed in domain names; use a hyphen (-).")
+        raise DomainNameError(
+            gettext("Underscores (_) are not allowed in domain names; use a hyphen (-).")
+        )
     bad = next(char for char in label if not _LDH.match(char))
     raise DomainNameError(
-        f'The character "{bad}" is not allowed in a domain name: use letters, digits and hyphens.'
+        gettext(
+            'The character "%(char)s" is not allowed in a domain name: use letters, digits and '
+            "hyphens.",
+            char=bad,
+        )
     )
 
 
@@ -156,8 +180,11 @@ def _punycode_label(label: str) -> str:
         idna.decode(label)
     except idna.IDNAError:
         raise DomainNameError(
-            f'The part "{label}" starts with xn-- but is not a valid internationalised name '
-            "(punycode)."
+            gettext(
+                'The part "%(label)s" starts with xn-- but is not a valid internationalised name '
+                "(punycode).",
+                label=label,
+            )
         ) from None
     return _sized(label)
 
@@ -173,32 +200,46 @@ def _unicode_label(label: str) -> str:
 def _idna_message(text: str, error: idna.IDNAError) -> str:
     """A plain sentence for an IDNA 2008 refusal, naming the character at fault."""
     if isinstance(error, idna.InvalidCodepointContext):
-        return (
-            f'"{text}" uses a joiner or a character that is only allowed next to certain '
-            "letters (IDNA 2008); type the name without it."
+        return gettext(
+            '"%(text)s" uses a joiner or a character that is only allowed next to certain '
+            "letters (IDNA 2008); type the name without it.",
+            text=text,
         )
     if isinstance(error, idna.IDNABidiError):
-        return (
-            f'"{text}" mixes right-to-left and left-to-right writing in a way domain names '
-            "do not allow (IDNA 2008)."
+        return gettext(
+            '"%(text)s" mixes right-to-left and left-to-right writing in a way domain names '
+            "do not allow (IDNA 2008).",
+            text=text,
         )
     if "combining" in str(error):
-        return f'"{text}" starts with a combining accent; type the letter with its accent instead.'
+        return gettext(
+            '"%(text)s" starts with a combining accent; type the letter with its accent instead.',
+            text=text,
+        )
     found = _CODEPOINT.search(str(error))
     if isinstance(error, idna.InvalidCodepoint) and found:
         code = int(found[1], 16)
-        return (
-            f'The character "{chr(code)}" (U+{code:04X}) is not allowed in internationalised '
-            "domain names (IDNA 2008)."
+        return gettext(
+            'The character "%(char)s" (U+%(code)s) is not allowed in internationalised domain '
+            "names (IDNA 2008).",
+            char=chr(code),
+            code=f"{code:04X}",
         )
-    return f'"{text}" is not a valid internationalised domain name (IDNA 2008).'
+    return gettext(
+        '"%(text)s" is not a valid internationalised domain name (IDNA 2008).', text=text
+    )
 
 
 def _sized(label: str) -> str:
     if len(label) > MAX_LABEL:
         raise DomainNameError(
-            f'The part "{label[:20]}…" is {len(label)} characters long; each part of a domain '
-            f"name may have at most {MAX_LABEL}."
+            gettext(
+                'The part "%(start)s…" is %(length)d characters long; each part of a domain name '
+                "may have at most %(max)d.",
+                start=label[:20],
+                length=len(label),
+                max=MAX_LABEL,
+            )
         )
     return label
 
@@ -207,19 +248,32 @@ def _check_shape(name: str) -> None:
     labels = name.split(".")
     if len(name) > MAX_NAME:
         raise DomainNameError(
-            f"The domain name is {len(name)} characters long; at most {MAX_NAME} are allowed."
+            gettext(
+                "The domain name is %(length)d characters long; at most %(max)d are allowed.",
+                length=len(name),
+                max=MAX_NAME,
+            )
         )
     if len(labels) < 2:
         raise DomainNameError(
-            f'"{name}" is not a full domain name: add the ending, such as {name}.com.'
+            gettext(
+                '"%(name)s" is not a full domain name: add the ending, such as %(name)s.com.',
+                name=name,
+            )
         )
     if labels[-1].isdigit():
         raise DomainNameError(
-            f'The last part "{labels[-1]}" is all digits; a domain name ends in letters, '
-            "such as .com or .nl."
+            gettext(
+                'The last part "%(part)s" is all digits; a domain name ends in letters, such as '
+                ".com or .nl.",
+                part=labels[-1],
+            )
         )
     if labels[-1] in _LOCAL_SUFFIXES:
         raise DomainNameError(
-            f"Names ending in .{labels[-1]} only work inside one computer or local network; "
-            "they cannot reach this site from the internet."
+            gettext(
+                "Names ending in .%(suffix)s only work inside one computer or local network; "
+                "they cannot reach this site from the internet.",
+                suffix=labels[-1],
+            )
         )

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
+
 from ..errors import Invalid
 from ..store import domain_settings as store
 from ..wp_bridge.db import Database
@@ -21,13 +23,14 @@ from . import events
 from .dns_check import Targets
 from .domain_names import DomainNameError, normalise
 from .events import Actor
+from .later import N_
 
 MAX_ADDRESSES = 16
 MAX_INSTRUCTIONS = 5000
 PLACEHOLDERS = ("ipv4", "ipv6", "addresses", "cname", "txt_name", "network")
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]*)\}")
 
-DEFAULT_INSTRUCTIONS = """\
+DEFAULT_INSTRUCTIONS = N_("""\
 To use your own domain name for this site, change its DNS records at the company where you \
 registered the domain (your registrar or DNS host):
 
@@ -38,7 +41,7 @@ record pointing to {ipv6} if your DNS host asks for one).
 to put in it after you add the domain.
 
 DNS changes can take up to a day to reach everyone. We check your domain automatically and \
-show its status here."""
+show its status here.""")
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def get_settings(db: Database, network_id: int) -> DomainSettings:
     return DomainSettings(
         network_id=network_id,
         enabled=bool(row["enabled"]),
-        instructions=row["instructions"] or DEFAULT_INSTRUCTIONS,
+        instructions=row["instructions"] or gettext(DEFAULT_INSTRUCTIONS),
         addresses=tuple(row["addresses"].split()),
         cname_target=row["cname_target"],
         txt_required=bool(row["txt_required"]),
@@ -132,8 +135,10 @@ def clean_settings(data: Mapping[str, Any]) -> tuple[dict, dict[str, list[str]]]
     }
     if cleaned["enabled"] and not addresses and not cname and "addresses" not in problems:
         problems["addresses"] = [
-            "Enter at least one address or a CNAME host: without a target no domain can be "
-            "verified."
+            gettext(
+                "Enter at least one address or a CNAME host: without a target no domain can be "
+                "verified."
+            )
         ]
     return cleaned, problems
 
@@ -151,11 +156,14 @@ def parse_resolver(text: str) -> tuple[str, int]:
         host = str(ipaddress.ip_address(host))
     except ValueError:
         raise ValueError(
-            f"{host} is not an IP address: the resolver must be given by address, such as "
-            "127.0.0.1 or 127.0.0.1:5353."
+            gettext(
+                "%(host)s is not an IP address: the resolver must be given by address, such as "
+                "127.0.0.1 or 127.0.0.1:5353.",
+                host=host,
+            )
         ) from None
     if not port.isdigit() or not 1 <= int(port) <= 65535:
-        raise ValueError("The resolver's port must be a number from 1 to 65535.")
+        raise ValueError(gettext("The resolver's port must be a number from 1 to 65535."))
     return host, int(port)
 
 
@@ -177,12 +185,16 @@ def _addresses(text: Any, problems: dict) -> tuple[str, ...]:
         try:
             address = str(ipaddress.ip_address(item))
         except ValueError:
-            problems.setdefault("addresses", []).append(f"{item} is not an IPv4 or IPv6 address.")
+            problems.setdefault("addresses", []).append(
+                gettext("%(item)s is not an IPv4 or IPv6 address.", item=item)
+            )
             continue
         if address not in found:
             found.append(address)
     if len(found) > MAX_ADDRESSES:
-        problems.setdefault("addresses", []).append(f"Enter at most {MAX_ADDRESSES} addresses.")
+        problems.setdefault("addresses", []).append(
+            gettext("Enter at most %(max)d addresses.", max=MAX_ADDRESSES)
+        )
     return tuple(found)
 
 
@@ -193,7 +205,9 @@ def _cname(text: Any, problems: dict) -> str:
     try:
         return normalise(text)
     except DomainNameError as error:
-        problems["cname_target"] = [f"The CNAME host is not usable: {error}"]
+        problems["cname_target"] = [
+            gettext("The CNAME host is not usable: %(reason)s", reason=error)
+        ]
         return text
 
 
@@ -201,13 +215,21 @@ def _instructions(text: Any, problems: dict) -> str:
     text = str(text or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_INSTRUCTIONS:
         problems["instructions"] = [
-            f"Keep the instructions under {MAX_INSTRUCTIONS} characters ({len(text)} now)."
+            gettext(
+                "Keep the instructions under %(max)d characters (%(length)d now).",
+                max=MAX_INSTRUCTIONS,
+                length=len(text),
+            )
         ]
     unknown = sorted({name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
     if unknown:
         known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
         problems.setdefault("instructions", []).append(
-            f"Unknown placeholder {', '.join('{' + n + '}' for n in unknown)}; use {known}."
+            gettext(
+                "Unknown placeholder %(unknown)s; use %(known)s.",
+                unknown=", ".join("{" + n + "}" for n in unknown),
+                known=known,
+            )
         )
     return text
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext, ngettext
+
+from .dns_reasons import localized
 from .domains import Domain
 
 
@@ -20,9 +23,11 @@ def describe(domain: Domain, now: datetime, *, https_check: bool = False) -> Sta
     """What ``domain``'s state means, in words."""
     if not domain.enabled:
         return StatusWords(
-            "Turned off",
+            gettext("Turned off"),
             "failed",
-            "The network administrator turned this domain off; contact them to turn it on.",
+            gettext(
+                "The network administrator turned this domain off; contact them to turn it on."
+            ),
         )
     return _WORDS[domain.status](domain, now, https_check)
 
@@ -30,55 +35,73 @@ def describe(domain: Domain, now: datetime, *, https_check: bool = False) -> Sta
 def _pending(domain: Domain, now: datetime, https_check: bool) -> StatusWords:
     if domain.checked_at is None:
         return StatusWords(
-            "Waiting for DNS", "pending", "We check your DNS within a few minutes of adding."
+            gettext("Waiting for DNS"),
+            "pending",
+            gettext("We check your DNS within a few minutes of adding."),
         )
     return StatusWords(
-        "Waiting for DNS",
+        gettext("Waiting for DNS"),
         "pending",
-        f"Your domain does not point here yet: {domain.last_error}. {_next(domain, now)}",
+        _then(
+            gettext("Your domain does not point here yet: %(reason)s.", reason=_why(domain)),
+            _next(domain, now),
+        ),
     )
 
 
 def _dns_ok(domain: Domain, now: datetime, https_check: bool) -> StatusWords:
     return StatusWords(
-        "Waiting for proof of ownership",
+        gettext("Waiting for proof of ownership"),
         "pending",
-        f"Your domain points here. Now add the TXT record shown below: {domain.last_error}. "
-        f"{_next(domain, now)}",
+        _then(
+            gettext(
+                "Your domain points here. Now add the TXT record shown below: %(reason)s.",
+                reason=_why(domain),
+            ),
+            _next(domain, now),
+        ),
     )
 
 
 def _verified(domain: Domain, now: datetime, https_check: bool) -> StatusWords:
     if domain.attempts:
         return StatusWords(
-            "Active, but failing checks",
+            gettext("Active, but failing checks"),
             "pending",
-            f"Our last check failed: {domain.last_error}. Put your DNS back, or the domain "
-            "stops working after a few more failed checks.",
+            gettext(
+                "Our last check failed: %(reason)s. Put your DNS back, or the domain stops "
+                "working after a few more failed checks.",
+                reason=_why(domain),
+            ),
         )
     if https_check and domain.last_error:
         return StatusWords(
-            "Active (HTTPS not ready)",
+            gettext("Active (HTTPS not ready)"),
             "active",
-            f"Your domain works. HTTPS does not work yet: {domain.last_error}.",
+            gettext("Your domain works. HTTPS does not work yet: %(reason)s.", reason=_why(domain)),
         )
-    return StatusWords("Active", "active", "Your domain works.")
+    return StatusWords(gettext("Active"), "active", gettext("Your domain works."))
 
 
 def _https_ok(domain: Domain, now: datetime, https_check: bool) -> StatusWords:
     if domain.attempts:
         return _verified(domain, now, https_check)
     return StatusWords(
-        "Active with HTTPS", "active", "Your domain works, with a valid certificate."
+        gettext("Active with HTTPS"),
+        "active",
+        gettext("Your domain works, with a valid certificate."),
     )
 
 
 def _failed(domain: Domain, now: datetime, https_check: bool) -> StatusWords:
     return StatusWords(
-        "Not working",
+        gettext("Not working"),
         "failed",
-        f"We stopped checking after several tries: {domain.last_error}. Correct your DNS, "
-        "then click Check now.",
+        gettext(
+            "We stopped checking after several tries: %(reason)s. Correct your DNS, then click "
+            "Check now.",
+            reason=_why(domain),
+        ),
     )
 
 
@@ -91,13 +114,27 @@ _WORDS = {
 }
 
 
+def _why(domain: Domain) -> str:
+    return localized(domain.last_error)
+
+
+def _then(sentence: str, more: str) -> str:
+    return f"{sentence} {more}" if more else sentence
+
+
 def _next(domain: Domain, now: datetime) -> str:
     if domain.next_check_at is None:
         return ""
     minutes = max(0, int((domain.next_check_at - now).total_seconds() // 60))
     if minutes < 2:
-        return "We check again in a minute."
+        return gettext("We check again in a minute.")
     if minutes < 90:
-        return f"We check again in about {minutes} minutes."
+        return ngettext(
+            "We check again in about %(num)d minute.",
+            "We check again in about %(num)d minutes.",
+            minutes,
+        )
     hours = round(minutes / 60)
-    return f"We check again in about {hours} hours."
+    return ngettext(
+        "We check again in about %(num)d hour.", "We check again in about %(num)d hours.", hours
+    )

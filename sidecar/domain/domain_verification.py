@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import dns.resolver
+from flask_babel import gettext
 
 from ..errors import NotFound
 from ..store import domains as store
 from ..wp_bridge import WordPress
-from . import domains, events
+from . import dns_reasons, domains, events
 from .dns_check import (
     DnsUnavailable,
     Targets,
@@ -87,7 +88,7 @@ def evaluate(verifier: Verifier, name: str, token: str, *, proven: bool = False)
             if not proof.ok:
                 return Verdict("dns-ok", proof.reason)
     except DnsUnavailable as error:
-        return Verdict(None, f"{error}; we will try again")
+        return Verdict(None, dns_reasons.reason("retry", reason=error))
     if verifier.https is None:
         return Verdict("verified")
     https = verifier.https(name)
@@ -166,7 +167,7 @@ def recheck(
     """
     settings = get_settings(wp.db, wp.network_id)
     if not settings.enabled:
-        raise NotFound("Custom domains are turned off on this network.")
+        raise NotFound(gettext("Custom domains are turned off on this network."))
     try:
         verifier = verifier or verifier_for(settings)
     except DnsUnavailable as error:

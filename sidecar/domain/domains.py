@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import idna
+from flask_babel import gettext, ngettext
 
 from ..errors import Forbidden, Invalid, NotFound
 from ..store import domains as store
@@ -140,7 +141,7 @@ def addable_site_domains(wp: WordPress, blog_id: int) -> SiteDomains:
     off) or Forbidden (the plan has no custom domains)."""
     view = enabled_site_domains(wp, blog_id)
     if not view.allowance.allowed:
-        raise Forbidden("Your plan does not include custom domains.")
+        raise Forbidden(gettext("Your plan does not include custom domains."))
     return view
 
 
@@ -148,7 +149,7 @@ def get_domain(wp: WordPress, domain_id: int) -> Domain:
     """One domain of this network. Raises NotFound."""
     row = store.get(wp.db, domain_id)
     if row is None or int(row["network_id"]) != wp.network_id:
-        raise NotFound("There is no such domain.")
+        raise NotFound(gettext("There is no such domain."))
     return from_row(row)
 
 
@@ -157,7 +158,7 @@ def get_site_domain(wp: WordPress, blog_id: int, domain_id: int) -> Domain:
     also for another customer's domain, so its existence is not revealed."""
     domain = get_domain(wp, domain_id)
     if domain.blog_id != blog_id:
-        raise NotFound("There is no such domain on this site.")
+        raise NotFound(gettext("There is no such domain on this site."))
     return domain
 
 
@@ -165,7 +166,7 @@ def site_of(wp: WordPress, blog_id: int) -> Site:
     """Site ``blog_id`` of this network. Raises NotFound."""
     site = get_site(wp.db, blog_id)
     if site is None or site.network_id != wp.network_id or site.deleted:
-        raise NotFound("There is no such site.")
+        raise NotFound(gettext("There is no such site."))
     return site
 
 
@@ -304,7 +305,7 @@ def forget_routes(wp: WordPress, blog_id: int, names: list[str]) -> None:
 def _require_enabled(wp: WordPress) -> DomainSettings:
     settings = get_settings(wp.db, wp.network_id)
     if not settings.enabled:
-        raise NotFound("Custom domains are turned off on this network.")
+        raise NotFound(gettext("Custom domains are turned off on this network."))
     return settings
 
 
@@ -317,21 +318,36 @@ def _valid_name(wp: WordPress, settings: DomainSettings, text: str) -> str:
     own = [(network.domain.split(":")[0] if network else ""), settings.cname_target]
     for parent in filter(None, own):
         if name == parent:
-            raise Invalid({FIELD: [f"{name} is this network's own address; it cannot be added."]})
+            raise Invalid(
+                {
+                    FIELD: [
+                        gettext(
+                            "%(name)s is this network's own address; it cannot be added.", name=name
+                        )
+                    ]
+                }
+            )
         if subdomain_of(name, parent):
-            message = f"{name} is part of this network's own address ({parent}); use your own."
+            message = gettext(
+                "%(name)s is part of this network's own address (%(parent)s); use your own.",
+                name=name,
+                parent=parent,
+            )
             raise Invalid({FIELD: [message]})
     return name
 
 
 def _check_room(allowed: Allowance) -> None:
     if not allowed.allowed:
-        raise Invalid({FIELD: ["Your plan does not include custom domains."]})
+        raise Invalid({FIELD: [gettext("Your plan does not include custom domains.")]})
     if not allowed.can_add:
-        count = f"{allowed.limit} custom domain{'s' if allowed.limit != 1 else ''}"
-        message = (
-            f"Your plan allows {count} and this site has {allowed.used}: remove one or "
-            "upgrade your plan to add another."
+        message = ngettext(
+            "Your plan allows %(num)d custom domain and this site has %(used)d: remove one or "
+            "upgrade your plan to add another.",
+            "Your plan allows %(num)d custom domains and this site has %(used)d: remove one or "
+            "upgrade your plan to add another.",
+            allowed.limit,
+            used=allowed.used,
         )
         raise Invalid({FIELD: [message]})
 
@@ -341,8 +357,14 @@ def _check_free(wp: WordPress, blog_id: int, name: str) -> None:
     if row is None:
         return
     if int(row["blog_id"]) == blog_id:
-        raise Invalid({FIELD: [f"{name} is already one of this site's domains."]})
-    raise Invalid({FIELD: [f"{name} is already mapped to another site of this network."]})
+        raise Invalid(
+            {FIELD: [gettext("%(name)s is already one of this site's domains.", name=name)]}
+        )
+    raise Invalid({FIELD: [_mapped_elsewhere(name)]})
+
+
+def _mapped_elsewhere(name: str) -> str:
+    return gettext("%(name)s is already mapped to another site of this network.", name=name)
 
 
 def _insert(wp: WordPress, blog_id: int, name: str) -> int:
@@ -358,14 +380,14 @@ def _insert(wp: WordPress, blog_id: int, name: str) -> int:
         },
     )
     if domain_id is None:
-        raise Invalid({FIELD: [f"{name} is already mapped to another site of this network."]})
+        raise Invalid({FIELD: [_mapped_elsewhere(name)]})
     return domain_id
 
 
 def _locked(wp: WordPress, blog_id: int, domain_id: int) -> Domain:
     row = store.get(wp.db, domain_id, for_update=True)
     if row is None or int(row["blog_id"]) != blog_id or int(row["network_id"]) != wp.network_id:
-        raise NotFound("There is no such domain on this site.")
+        raise NotFound(gettext("There is no such domain on this site."))
     return from_row(row)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import dns.resolver
 
 from .dns_check import DnsUnavailable, Outcome, addresses, cname_chain
+from .dns_reasons import reason
 
 HttpsProbe = Callable[[str], Outcome]
 
@@ -29,9 +30,9 @@ def https_probe(
         try:
             address = _address(resolver, domain)
         except DnsUnavailable as error:
-            return Outcome(False, f"HTTPS was not checked: {error}")
+            return Outcome(False, reason("https_unchecked", reason=error))
         if address is None:
-            return Outcome(False, f"HTTPS was not checked: {domain} has no address")
+            return Outcome(False, reason("https_no_address", domain=domain))
         return check_https(domain, address, port=port, timeout=timeout, context=tls)
 
     return probe
@@ -42,7 +43,7 @@ def check_https(
 ) -> Outcome:
     """Connect to ``address``:``port`` as ``domain`` (SNI), verify the certificate and read an
     HTTP status line. Returns the outcome with a reason a customer can act on."""
-    where = f"port {port} of {address}"
+    where = {"port": port, "address": address}
     request = f"HEAD / HTTP/1.1\r\nHost: {domain}\r\nConnection: close\r\n\r\n".encode()
     try:
         with (
@@ -52,15 +53,13 @@ def check_https(
             tls.sendall(request)
             status = tls.recv(64)
     except ssl.SSLCertVerificationError as error:
-        return Outcome(
-            False, f"the HTTPS certificate is not valid for {domain} ({error.verify_message})"
-        )
+        return Outcome(False, reason("bad_certificate", domain=domain, detail=error.verify_message))
     except ssl.SSLError as error:
-        return Outcome(False, f"HTTPS failed on {where} ({error.reason or 'TLS error'})")
+        return Outcome(False, reason("tls_failed", **where, detail=error.reason or "TLS error"))
     except OSError:
-        return Outcome(False, f"nothing answers HTTPS on {where}")
+        return Outcome(False, reason("no_https", **where))
     if not status.startswith(b"HTTP/"):
-        return Outcome(False, f"the server on {where} did not answer HTTPS requests")
+        return Outcome(False, reason("not_https", **where))
     return Outcome(True)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from ..store import usage as usage_store
 from ..wp_bridge import WordPress
 from ..wp_bridge.tables.options import option_of_sites
@@ -84,7 +86,7 @@ def _row(row, site, names) -> UsageRow:
     ]
     return UsageRow(
         usage.blog_id,
-        html.unescape(str(names.get(usage.blog_id) or f"Site {usage.blog_id}")),
+        html.unescape(str(names.get(usage.blog_id) or gettext("Site %(id)d", id=usage.blog_id))),
         site.membership_id,
         site.plan.name if site.plan else None,
         int(row["worst_pct"]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from ..domain.domains import STATUSES
+from . import lazy_text
 
 FILTER_STATUSES = (*STATUSES, "disabled")
 
@@ -18,7 +19,9 @@ class AddDomainForm(Schema):
 
     domain = fields.String(
         load_default="",
-        validate=validate.Length(max=1000, error="That is far too long for a domain name."),
+        validate=validate.Length(
+            max=1000, error=lazy_text("That is far too long for a domain name.")
+        ),
         metadata={"description": "The domain name, e.g. shop.example.com (IDNs are accepted)."},
     )
     primary = fields.Boolean(
@@ -61,7 +64,9 @@ class DomainFilterArgs(Schema):
 
     status = fields.String(
         load_default="",
-        validate=validate.OneOf(("", *FILTER_STATUSES), error="Choose a status from the list."),
+        validate=validate.OneOf(
+            ("", *FILTER_STATUSES), error=lazy_text("Choose a status from the list.")
+        ),
     )
     q = fields.String(load_default="", validate=validate.Length(max=253))
     after = fields.Integer(load_default=0, validate=validate.Range(min=0))

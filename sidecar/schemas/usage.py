@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..domain.usage_admin import FILTERS, SORTS
+from . import lazy_text
 
 
 class UsageListArgs(Schema):
@@ -13,16 +14,22 @@ class UsageListArgs(Schema):
 
     show = fields.String(
         load_default="near",
-        validate=validate.OneOf(list(FILTERS), error="must be near or over"),
+        validate=validate.OneOf(list(FILTERS), error=lazy_text("Choose near or over.")),
     )
     sort = fields.String(
         load_default="worst",
-        validate=validate.OneOf(list(SORTS), error=f"must be one of {', '.join(SORTS)}"),
+        validate=validate.OneOf(
+            list(SORTS), error=lazy_text("Choose a column to sort by from the list.")
+        ),
     )
     order = fields.String(
-        load_default="desc", validate=validate.OneOf(["asc", "desc"], error="must be asc or desc")
+        load_default="desc",
+        validate=validate.OneOf(["asc", "desc"], error=lazy_text("Choose asc or desc.")),
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="must be 1 or more"))
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, error=lazy_text("Enter a page number of 1 or more.")),
+    )
 
 
 USAGE_LIST_ARGS = UsageListArgs()

@@ -5,6 +5,7 @@ Make primary and Check now on each domain."""
 from __future__ import annotations
 
 from flask import g, redirect, request
+from flask_babel import lazy_gettext
 
 from ...auth import current_actor
 from ...context import get_wp
@@ -19,11 +20,12 @@ from ..inputs import load_form
 from . import blueprint
 
 NOTICES = {
-    "domain-added": "The domain was added. Point its DNS at this network as shown; we check it "
-    "automatically.",
-    "domain-removed": "The domain was removed.",
-    "domain-primary": "The primary domain was changed.",
-    "domain-checked": "The domain was checked just now.",
+    "domain-added": lazy_gettext(
+        "The domain was added. Point its DNS at this network as shown; we check it automatically."
+    ),
+    "domain-removed": lazy_gettext("The domain was removed."),
+    "domain-primary": lazy_gettext("The primary domain was changed."),
+    "domain-checked": lazy_gettext("The domain was checked just now."),
 }
 DONE = "/account/?done="
 

@@ -5,6 +5,7 @@ targets, TXT proof, resolver, HTTPS check)."""
 from __future__ import annotations
 
 from flask import redirect, request, url_for
+from flask_babel import lazy_gettext
 
 from ...auth import current_actor
 from ...context import get_db, get_wp
@@ -19,10 +20,12 @@ from ..inputs import load_form, load_query
 from . import blueprint
 
 NOTICES = {
-    "checked": "The domain was checked just now.",
-    "disabled": "The domain was turned off: WordPress no longer serves the site at it.",
-    "enabled": "The domain was turned on.",
-    "saved": "The domain settings were saved.",
+    "checked": lazy_gettext("The domain was checked just now."),
+    "disabled": lazy_gettext(
+        "The domain was turned off: WordPress no longer serves the site at it."
+    ),
+    "enabled": lazy_gettext("The domain was turned on."),
+    "saved": lazy_gettext("The domain settings were saved."),
 }
 
 
