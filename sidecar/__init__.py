@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .config import Settings, load_settings
-from .logging_setup import configure_logging
+from .logging_setup import configure_from_settings
 
 __all__ = ["create_app"]
 
@@ -19,7 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from . import context, handlers, i18n
 
     settings = settings or load_settings()
-    configure_logging(settings.sidecar.log_level)
+    configure_from_settings(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     context.init_app(app, settings)

@@ -1,0 +1,1 @@
+"""Operations: installing the shim, doctor, imports — commands an operator runs."""
