@@ -125,10 +125,17 @@ def delete_account(
     user = viewer.user
     locks.refuse_if_locked(wp.db, user.id, now, "password")
     _check_request(wp.db, user, request, locks.LockPolicy.from_settings(security), now)
+    return erase_account(wp, user, actor)
+
+
+def erase_account(wp: WordPress, user: User, actor: Actor) -> AccountDeletion:
+    """Delete ``user``'s sites through WordPress, cancel their memberships, erase their
+    personal data (invoices kept, anonymised), then delete the WordPress user. Callers check
+    first that this may happen. Raises RestError subclasses when WordPress refuses."""
     sites = deletable_sites(wp, user)
     for blog_id in sites:
         _delete_site(wp, blog_id, actor)
-    deletion = _erase_customer(wp.db, user, sites, actor)
+    deletion = erase_customer_data(wp.db, user, sites, actor)
     wp.shim.delete_user(user.id)
     return deletion
 
@@ -179,7 +186,9 @@ def _site_name(wp: WordPress, blog_id: int) -> str:
     return summarize(wp, site).name if site else gettext("site #%(id)d", id=blog_id)
 
 
-def _erase_customer(db: Database, user: User, sites: list[int], actor: Actor) -> AccountDeletion:
+def erase_customer_data(
+    db: Database, user: User, sites: list[int], actor: Actor
+) -> AccountDeletion:
     """In one transaction: cancel memberships and pending invoices, anonymise invoices, erase
     the customer row and the personal data of its events, forget the user's locks; record
     ``account.deleted`` (ids only)."""

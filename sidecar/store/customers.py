@@ -60,3 +60,55 @@ def update_billing(db: Database, customer_id: int, billing: dict) -> None:
 def delete(db: Database, customer_id: int) -> int:
     """Delete customer ``customer_id``'s row (invoices keep their own snapshots)."""
     return db.execute(f"DELETE FROM {table(db.prefix, 'customers')} WHERE id = %s", (customer_id,))
+
+
+# The columns the customers grid and the customer page edit (besides the billing address).
+PROFILE_FIELDS = (
+    "group_id",
+    "phone",
+    "fax",
+    "street",
+    "city",
+    "zip",
+    "country",
+    "state",
+    "website_blog_id",
+    "created_in",
+    "email_confirmed",
+    "birth_year",
+    "birth_date",
+    "vat_number",
+    "gender",
+    "company_id",
+    "customer_type",
+    "sales_rep_user_id",
+    "newsletter",
+    "active",
+    "billing_first_name",
+    "billing_last_name",
+    "shipping_address",
+)
+
+
+def update_fields(db: Database, customer_id: int, changes: dict) -> int:
+    """Set ``changes`` (keys from PROFILE_FIELDS or BILLING_FIELDS) on customer
+    ``customer_id``; return the number of rows changed."""
+    allowed = set(PROFILE_FIELDS) | set(BILLING_FIELDS)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"not customer fields: {sorted(unknown)}")
+    if not changes:
+        return 0
+    assignments = ", ".join(f"{key} = %({key})s" for key in changes)
+    return db.execute(
+        f"UPDATE {table(db.prefix, 'customers')} SET {assignments}, updated_at = UTC_TIMESTAMP()"
+        " WHERE id = %(id)s",
+        {**changes, "id": customer_id},
+    )
+
+
+def lock(db: Database, customer_id: int) -> Row | None:
+    """Customer ``customer_id`` locked for update (``SELECT … FOR UPDATE``), or None."""
+    return db.fetch_one(
+        f"SELECT * FROM {table(db.prefix, 'customers')} WHERE id = %s FOR UPDATE", (customer_id,)
+    )

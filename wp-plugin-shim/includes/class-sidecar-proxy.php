@@ -5,7 +5,9 @@
  * On the page's `load-{hook}` action (before wp-admin prints anything) the shim sends the
  * browser's GET or POST to the sidecar with a fresh signed assertion, then either redirects
  * (3xx), streams a file (2xx without the fragment header) and exits, or keeps the HTML
- * fragment to print in the page callback. The browser never talks to the sidecar.
+ * fragment to print in the page callback. The browser never talks to the sidecar. Exports
+ * (sub-paths ending in `/export`) may take DOWNLOAD_TIMEOUT seconds and are received into a
+ * temporary file, then sent with readfile(), so PHP's memory stays small whatever their size.
  *
  * The public sign-up page is the same proxy on the front end: on the main site, a request for
  * `/signup/` or `/signup/<anything>` is recognised by its path on `parse_request` (so it works
@@ -37,6 +39,9 @@ final class Sidecar_Proxy {
 
 	/** Seconds to wait for the sidecar. */
 	const TIMEOUT = 15;
+
+	/** Seconds to wait for a download: a sub-path ending in `/export` (files of many rows). */
+	const DOWNLOAD_TIMEOUT = 120;
 
 	/** Longest `sc` accepted. */
 	const MAX_SC_LENGTH = 2048;
@@ -381,6 +386,18 @@ final class Sidecar_Proxy {
 	}
 
 	/**
+	 * Seconds to wait for the sidecar's answer to sub-path `sc`: DOWNLOAD_TIMEOUT for an
+	 * export (path ending in `/export`), TIMEOUT for everything else.
+	 *
+	 * @param string $sc Sub-path (already sanitised), with its query string.
+	 * @return int
+	 */
+	public static function timeout_for( string $sc ): int {
+		$path = explode( '?', $sc, 2 )[0];
+		return str_ends_with( $path, '/export' ) ? self::DOWNLOAD_TIMEOUT : self::TIMEOUT;
+	}
+
+	/**
 	 * The sanitised `sc` query parameter, or null when the request has none.
 	 *
 	 * @return string|null
@@ -421,9 +438,15 @@ final class Sidecar_Proxy {
 		);
 		$args    = array(
 			'method'      => $method,
-			'timeout'     => self::TIMEOUT,
+			'timeout'     => self::timeout_for( $page['sc'] ),
 			'redirection' => 0,
 		);
+		if ( self::DOWNLOAD_TIMEOUT === $args['timeout'] ) {
+			// An export can be large: stream it to a temporary file, never into memory.
+			$args['stream']   = true;
+			$args['filename'] = (string) tempnam( get_temp_dir(), 'sidecar-' );
+			register_shutdown_function( 'wp_delete_file', $args['filename'] );
+		}
 		if ( 'POST' === $method ) {
 			$content_type            = isset( $_SERVER['CONTENT_TYPE'] ) ? sanitize_text_field( wp_unslash( $_SERVER['CONTENT_TYPE'] ) ) : '';
 			$headers['Content-Type'] = '' !== $content_type ? $content_type : 'application/x-www-form-urlencoded';
@@ -507,7 +530,7 @@ final class Sidecar_Proxy {
 			status_header( $code );
 			self::$outcome = array(
 				'kind' => 'fragment',
-				'html' => wp_remote_retrieve_body( $response ),
+				'html' => empty( $response['filename'] ) ? wp_remote_retrieve_body( $response ) : (string) file_get_contents( $response['filename'] ),
 			);
 			return;
 		}
@@ -574,9 +597,17 @@ final class Sidecar_Proxy {
 		if ( '' !== $disposition ) {
 			header( 'Content-Disposition: ' . $disposition );
 		}
+		$file = empty( $response['filename'] ) ? '' : (string) $response['filename'];
 		// The length of the body as received (the transport may have decompressed it).
-		header( 'Content-Length: ' . strlen( $body ) );
+		header( 'Content-Length: ' . ( '' === $file ? strlen( $body ) : (int) filesize( $file ) ) );
 		header( 'X-Content-Type-Options: nosniff' );
+		if ( '' !== $file ) {
+			while ( ob_get_level() > 0 ) {
+				ob_end_clean();
+			}
+			readfile( $file ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_readfile -- a streamed export, sent in constant memory.
+			exit;
+		}
 		echo $body; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- a file passed through byte for byte.
 		exit;
 	}
