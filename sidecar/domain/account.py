@@ -22,7 +22,9 @@ from .limit_types import LimitType, limit_type
 from .membership_changes import limits_of
 from .memberships import PERIOD_LABELS, Membership, MembershipPackage, membership_for_site
 from .ownership import site_owner
+from .site_templates import SiteTemplateState, site_template_state
 from .sites import SiteSummary, summarize
+from .template_rules import template_options
 from .usage_view import LimitsBlock, limits_block
 
 
@@ -48,6 +50,7 @@ class AccountOverview:
     invoices: list
     now: datetime
     domains: SiteDomains
+    templates: SiteTemplateState | None = None
 
 
 def account_overview(wp: WordPress, viewer: Viewer, now: datetime) -> AccountOverview:
@@ -63,10 +66,28 @@ def account_overview(wp: WordPress, viewer: Viewer, now: datetime) -> AccountOve
         limits=[(limit_type(key), value) for key, value in limits.items()],
         usage=limits_block(wp.db, viewer.site.blog_id, limits, now) if view else None,
         billing=billing_address(customer) if customer else None,
-        invoices=invoices.list_for_customer(wp.db, customer["id"]) if customer else [],
+        invoices=invoices.list_for_customer(wp.db, customer["id"], with_lines=False)
+        if customer
+        else [],
         now=now,
         domains=site_domains(wp, viewer.site.blog_id, (view.plan, limits) if view else None),
+        templates=_templates(wp, viewer.site.blog_id, view, limits),
     )
+
+
+def _templates(wp: WordPress, blog_id: int, view, limits: dict) -> SiteTemplateState:
+    """The Change Site Template block (hidden unless switching is on and the plan lets the
+    customer choose a template)."""
+    options = template_options(
+        wp.db,
+        wp.network_id,
+        view.plan.id if view else None,
+        purpose="switch",
+        site_id=blog_id,
+        limits=limits,
+        membership_status=view.membership.status if view else None,
+    )
+    return site_template_state(wp, blog_id, options)
 
 
 def _membership_view(wp: WordPress, blog_id: int) -> MembershipView | None:

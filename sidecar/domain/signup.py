@@ -16,13 +16,15 @@ from ..wp_bridge import WordPress
 from ..wp_bridge.rest import RestError
 from ..wp_bridge.tables.sites import path_taken
 from ..wp_bridge.tables.users import find_users_by_email, get_user, login_exists
-from . import catalog
+from . import catalog, webhooks
 from .billing_context import BillingContext
 from .catalog import Product
 from .customers import ensure_customer
 from .events import Actor, record
 from .gateways import GATEWAYS
 from .membership_start import Order, check_order, start_membership
+from .site_templates import apply_signup_template
+from .template_rules import TemplateOptions, template_options
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,20 @@ def signup_options(wp: WordPress) -> tuple[list[Product], list[Product]]:
     return plans, packages
 
 
-def sign_up(wp: WordPress, form: dict, *, ctx: BillingContext, now, request_id: str = ""):
-    """Create the user, the site, the membership and its first invoice.
+def signup_templates(wp: WordPress, plans: list[Product]) -> dict[int, TemplateOptions]:
+    """The site templates each plan offers at sign-up (``template_rules``: Not Available
+    templates are never among them)."""
+    return {
+        plan.id: template_options(wp.db, wp.network_id, plan.id, purpose="signup") for plan in plans
+    }
+
+
+def sign_up(
+    wp: WordPress, form: dict, *, ctx: BillingContext, now, request_id: str = "", settings=None
+):
+    """Create the user, the site, the membership and its first invoice; when the plan offers
+    site templates, start switching the new site onto the chosen one (in the background;
+    ``settings`` starts the worker).
 
     Raises Invalid (per field) when anything is taken or not allowed; RestError when
     WordPress itself fails.
@@ -51,22 +65,28 @@ def sign_up(wp: WordPress, form: dict, *, ctx: BillingContext, now, request_id: 
     order = Order(form["plan_id"], tuple(form["package_ids"]), form.get("discount_code", ""))
     _check_available(wp, form)
     check_order(wp.db, order, now)
+    template_id = _chosen_template(wp, form)
     user_id = _create_user(wp, form)
     site = _create_site(wp, form, user_id)
     actor = Actor("customer", user_id, request_id)
-    customer = ensure_customer(wp.db, get_user(wp.db, user_id))
-    membership, invoice = start_membership(
-        wp.db, order, customer=customer, blog_id=site["blog_id"], ctx=ctx, actor=actor, now=now
-    )
-    record(
-        wp.db,
-        actor,
-        "customer",
-        customer["id"],
-        "customer.signed_up",
-        None,
-        {"blog_id": site["blog_id"], "membership": membership.number},
-    )
+    with wp.db.transaction():  # the customer, membership, invoice, event and webhook: all or none
+        customer = ensure_customer(wp.db, get_user(wp.db, user_id))
+        membership, invoice = start_membership(
+            wp.db, order, customer=customer, blog_id=site["blog_id"], ctx=ctx, actor=actor, now=now
+        )
+        record(
+            wp.db,
+            actor,
+            "customer",
+            customer["id"],
+            "customer.signed_up",
+            None,
+            {"blog_id": site["blog_id"], "membership": membership.number},
+        )
+        created = {"customer_id": customer["id"], "user_id": user_id, "blog_id": site["blog_id"]}
+        webhooks.emit(wp.db, wp.network_id, "customer.created", created, customer_id=customer["id"])
+    if template_id and settings is not None:
+        apply_signup_template(wp, settings, site["blog_id"], template_id, actor)
     gateway = GATEWAYS[invoice.gateway]
     return SignupResult(
         site_url=site["url"],
@@ -88,6 +108,23 @@ def _check_available(wp: WordPress, form: dict) -> None:
         errors["site_path"] = [gettext("This address is taken. Choose another one.")]
     if errors:
         raise Invalid(errors)
+
+
+def _chosen_template(wp: WordPress, form: dict) -> int | None:
+    """The template the new site starts from: the chosen one (it must be among the plan's),
+    the pre-selected one when none was chosen, the assigned one; None without templates.
+    Raises Invalid."""
+    options = template_options(wp.db, wp.network_id, form["plan_id"], purpose="signup")
+    if not options.templates:
+        return None
+    chosen = form.get("template_id") or None
+    if chosen is None or not options.choose:
+        return options.preselected
+    if chosen not in options.ids():
+        raise Invalid(
+            {"template_id": [gettext("Choose one of the templates offered for this plan.")]}
+        )
+    return chosen
 
 
 def _create_user(wp: WordPress, form: dict) -> int:

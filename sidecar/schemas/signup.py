@@ -88,6 +88,11 @@ class SignupForm(Schema):
         required=True, error_messages={"required": lazy_text("Repeat your password.")}
     )
     discount_code = fields.String(load_default="", validate=validate.Length(max=40))
+    template_id = fields.Integer(
+        load_default=None,
+        strict=False,
+        error_messages={"invalid": lazy_text("Choose one of the templates offered.")},
+    )
 
     @pre_load
     def tidy(self, data, **_):

@@ -8,7 +8,7 @@ from flask import g, request
 from ...context import get_wp, settings
 from ...domain.billing_context import billing_context
 from ...domain.clock import utcnow
-from ...domain.signup import sign_up, signup_options
+from ...domain.signup import sign_up, signup_options, signup_templates
 from ...errors import Invalid
 from ...schemas.signup import SIGNUP_FORM
 from ..fragments import render_fragment
@@ -23,6 +23,7 @@ def _form_page(status: int = 200, errors: dict | None = None):
         status=status,
         plans=plans,
         packages=packages,
+        templates=signup_templates(get_wp(), plans),
         form=request.form,
         errors=errors or {},
         chosen=request.args.get("plan", ""),
@@ -41,7 +42,12 @@ def signup():
     try:
         form = load_form(SIGNUP_FORM)
         result = sign_up(
-            get_wp(), form, ctx=billing_context(settings()), now=utcnow(), request_id=g.claims.rid
+            get_wp(),
+            form,
+            ctx=billing_context(settings()),
+            now=utcnow(),
+            request_id=g.claims.rid,
+            settings=settings(),
         )
     except Invalid as invalid:
         return _form_page(400, invalid.errors)

@@ -1,0 +1,394 @@
+"""Server-side copies of a site's tables, their atomic swap, and the SQL side of rewriting.
+
+A site's tables are every base table named ``{base}{id}_…`` (core and plugin tables; blog 1
+is refused: it owns the bare prefix and the network's tables). Work tables of switch ``S``
+are named ``{base}tsw{S}{k}_{suffix}`` with ``k`` = ``s`` (staging: the template's copy),
+``b`` (backup: the target's tables before the switch) or ``x`` (trash: the live tables an undo
+moved away). No site prefix can look like that (site prefixes are digits), so they are easy to
+find and clean. A name over MySQL's 64 characters keeps its first part and ends in a hash.
+
+Rows never travel through Python except the few PHP-serialized values that hold a search
+string (``fetch_serialized``, written back through a joined temporary table).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+
+from .db import Database, Row
+from .prefix import blog_prefix, escape_like, global_table
+
+MAX_NAME = 64
+WORK_KINDS = ("s", "b", "x")
+_NAME = re.compile(r"^[A-Za-z0-9_$]{1,64}$")
+_TEXT_TYPES = {
+    "char",
+    "varchar",
+    "tinytext",
+    "text",
+    "mediumtext",
+    "longtext",
+    "tinyblob",
+    "blob",
+    "mediumblob",
+    "longblob",
+}
+SERIALIZED_STARTS = ("a:", "s:", "O:", "C:")
+"""Two-byte starts of serialized values that can hold strings (SQL leaves these to Python)."""
+BOUNDARY_CLASS = "A-Za-z0-9_.:-"
+"""Bytes that continue a host or path segment: a boundary pair never matches before them."""
+
+
+class SiteCopyError(Exception):
+    """A table layout the copy cannot handle (bad name, main site, …)."""
+
+
+def quoted(name: str) -> str:
+    """Back-quote a table or column name read from information_schema (validated)."""
+    if not _NAME.match(name):
+        raise SiteCopyError(f"unexpected table or column name {name!r}")
+    return f"`{name}`"
+
+
+def site_prefix(db: Database, blog_id: int) -> str:
+    """``wp_7_`` for site 7; refuses the main site. Raises SiteCopyError / InvalidBlogId."""
+    if blog_id == 1:
+        raise SiteCopyError("the main site's tables are never copied or swapped")
+    return blog_prefix(db.prefix, blog_id)
+
+
+def site_tables(db: Database, blog_id: int) -> list[str]:
+    """The suffixes (``posts``, ``options``, ``myplugin_log`` …) of every base table of site
+    ``blog_id``; other sites' tables (``wp_12_`` for site 1) are not included."""
+    prefix = site_prefix(db, blog_id)
+    names = _names_like(db, escape_like(prefix) + "%")
+    return sorted(name[len(prefix) :] for name in names if name.startswith(prefix))
+
+
+def work_table(db: Database, switch_id: int, kind: str, suffix: str) -> str:
+    """The (unquoted) work table of switch ``switch_id`` for table ``suffix``."""
+    if kind not in WORK_KINDS or type(switch_id) is not int:
+        raise SiteCopyError(f"bad work table kind {kind!r} or switch id {switch_id!r}")
+    name = f"{db.prefix}tsw{switch_id}{kind}_{suffix}"
+    if len(name) <= MAX_NAME:
+        return name
+    digest = hashlib.sha1(suffix.encode(), usedforsecurity=False).hexdigest()[:10]
+    return name[: MAX_NAME - 11] + "_" + digest
+
+
+def live_table(db: Database, blog_id: int, suffix: str) -> str:
+    """The (unquoted) live table ``suffix`` of site ``blog_id``."""
+    return site_prefix(db, blog_id) + suffix
+
+
+def work_tables(db: Database, switch_id: int | None = None, kind: str = "") -> list[str]:
+    """Existing work tables (of one switch and kind, or all of them)."""
+    head = f"{db.prefix}tsw{switch_id if switch_id is not None else ''}"
+    names = _names_like(db, escape_like(head) + "%")
+    shape = re.compile(
+        re.escape(db.prefix)
+        + "tsw"
+        + (str(switch_id) if switch_id is not None else "[0-9]+")
+        + (kind or "[sbx]")
+        + "_"
+    )
+    return sorted(name for name in names if shape.match(name))
+
+
+def work_switch_ids(db: Database) -> dict[int, set[str]]:
+    """Switch id → kinds of work tables present (``{12: {"s"}}``)."""
+    found: dict[int, set[str]] = {}
+    shape = re.compile(re.escape(db.prefix) + r"tsw([0-9]+)([sbx])_")
+    for name in work_tables(db):
+        match = shape.match(name)
+        if match:
+            found.setdefault(int(match[1]), set()).add(match[2])
+    return found
+
+
+def _names_like(db: Database, pattern: str) -> list[str]:
+    rows = db.fetch_all(
+        "SELECT table_name AS name FROM information_schema.tables"
+        " WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"
+        " AND table_name LIKE %s",
+        (pattern,),
+    )
+    return [row["name"] for row in rows]
+
+
+def columns(db: Database, table_name: str) -> list[Row]:
+    """Columns of a table in order: name, data_type, column_type, is_text, generated."""
+    rows = db.fetch_all(
+        "SELECT column_name AS name, data_type, column_type, extra FROM information_schema.columns"
+        " WHERE table_schema = DATABASE() AND table_name = %s ORDER BY ordinal_position",
+        (table_name,),
+    )
+    return [
+        {
+            "name": row["name"],
+            "data_type": row["data_type"].lower(),
+            "column_type": row["column_type"],
+            "is_text": row["data_type"].lower() in _TEXT_TYPES,
+            "generated": "GENERATED" in (row["extra"] or "").upper(),
+        }
+        for row in rows
+    ]
+
+
+def primary_key(db: Database, table_name: str) -> list[str]:
+    """The primary key's columns of a table (empty when it has none)."""
+    rows = db.fetch_all(
+        "SELECT column_name AS name FROM information_schema.statistics"
+        " WHERE table_schema = DATABASE() AND table_name = %s AND index_name = 'PRIMARY'"
+        " ORDER BY seq_in_index",
+        (table_name,),
+    )
+    return [row["name"] for row in rows]
+
+
+def copy_table(
+    db: Database,
+    target: str,
+    source: str,
+    expressions: dict[str, tuple[str, list]],
+    values: dict[str, tuple[list[tuple[str, str]], list[tuple]]] | None = None,
+) -> int:
+    """``CREATE TABLE target LIKE source`` (``target`` must not exist yet) then ONE
+    ``INSERT … SELECT`` of all rows, computing the columns named in ``expressions`` (column →
+    (SQL over ``s.column``, params)).
+
+    ``values`` gives ready values for some rows of a column: column → (key columns with
+    types, rows of (key…, new value)). They are loaded into a temporary table and joined, so
+    each row is still written once. A column whose key is the column itself (a table without
+    a primary key) is updated by value after the copy. Returns the number of rows copied."""
+    db.execute(f"CREATE TABLE {quoted(target)} LIKE {quoted(source)}")
+    joins, later, loaded = [], [], []
+    for number, (column, (key, rows)) in enumerate((values or {}).items()):
+        if not rows:
+            continue
+        if [name for name, _type in key] == [column]:
+            later.append((column, rows))
+            continue
+        temp = _load_values(db, number, key, rows)
+        loaded.append(temp)
+        on = " AND ".join(f"s.{quoted(k)} = w{number}.k{i}" for i, (k, _t) in enumerate(key))
+        joins.append((column, number, f" LEFT JOIN {temp} w{number} ON {on}"))
+    try:
+        copied = _insert_select(db, target, source, expressions, joins)
+    finally:
+        for temp in loaded:
+            db.execute(f"DROP TEMPORARY TABLE IF EXISTS {temp}")
+    for column, rows in later:
+        _update_by_value(db, target, column, rows)
+    return copied
+
+
+def _insert_select(
+    db: Database, target: str, source: str, expressions: dict, joins: list[tuple]
+) -> int:
+    joined = {column: number for column, number, _sql in joins}
+    names, selects, params = [], [], []
+    for column in columns(db, source):
+        if column["generated"]:
+            continue
+        name = column["name"]
+        names.append(quoted(name))
+        expression, args = expressions.get(name, (f"s.{quoted(name)}", []))
+        if name in joined:
+            expression = f"IF(w{joined[name]}.k0 IS NULL, {expression}, w{joined[name]}.v)"
+        selects.append(expression)
+        params.extend(args)
+    return db.execute(
+        f"INSERT INTO {quoted(target)} ({', '.join(names)})"
+        f" SELECT {', '.join(selects)} FROM {quoted(source)} s"
+        + "".join(sql for _column, _number, sql in joins),
+        params,
+    )
+
+
+def _load_values(db: Database, number: int, key: list[tuple[str, str]], rows: list) -> str:
+    """A temporary table ``sidecar_tsw_v{number}`` (k0…, v) holding ``rows``, keyed."""
+    temp = f"sidecar_tsw_v{int(number)}"
+    key_defs = ", ".join(f"k{i} {_column_type(kind)} NOT NULL" for i, (_n, kind) in enumerate(key))
+    primary = ", ".join(f"k{i}" for i in range(len(key)))
+    db.execute(f"DROP TEMPORARY TABLE IF EXISTS {temp}")
+    db.execute(f"CREATE TEMPORARY TABLE {temp} ({key_defs}, v LONGBLOB, PRIMARY KEY ({primary}))")
+    marks = ", ".join(["%s"] * (len(key) + 1))
+    with db.conn.cursor() as cur:
+        cur.executemany(f"INSERT INTO {temp} VALUES ({marks})", rows)
+    return temp
+
+
+def replace_expression(column: str, pairs: Sequence) -> tuple[str, list]:
+    """SQL rewriting a plain (not serialized-looking) value of ``s.column`` with ``pairs``
+    (``search``, ``replace``, ``boundary`` attributes): nested ``REPLACE`` / case-sensitive
+    ``REGEXP_REPLACE``; serialized-looking values and values without a match stay as they
+    are. Returns the expression and its parameters in order."""
+    name = f"s.{quoted(column)}"
+    if not pairs:
+        return name, []
+    expression, replace_params = name, []
+    for pair in pairs:
+        if pair.boundary:
+            expression = f"REGEXP_REPLACE({expression}, %s, %s)"
+            replace_params += [_pcre(pair.search), pair.replace.replace("\\", "\\\\")]
+        else:
+            expression = f"REPLACE({expression}, %s, %s)"
+            replace_params += [pair.search, pair.replace]
+    looks, looks_params = _looks_serialized(name)
+    sql = f"CASE WHEN {looks} THEN {name} WHEN {name} REGEXP %s THEN {expression} ELSE {name} END"
+    return sql, [*looks_params, any_of(p.search for p in pairs), *replace_params]
+
+
+_LEADING_SPACE = (" ", "\n", "\r", "\t")
+
+
+def _looks_serialized(name: str) -> tuple[str, list]:
+    """SQL true for values that may be PHP-serialized (they start with ``a:``, ``s:``, ``O:``
+    or ``C:``, or with white space, which PHP's ``maybe_unserialize`` trims): such values are
+    left to Python. The collation may make this match more (``A:``); Python decides then."""
+    starts = ", ".join(["%s"] * len(SERIALIZED_STARTS))
+    spaces = ", ".join(["%s"] * len(_LEADING_SPACE))
+    sql = f"(LEFT({name}, 2) IN ({starts}) OR LEFT({name}, 1) IN ({spaces}))"
+    return sql, [*SERIALIZED_STARTS, *_LEADING_SPACE]
+
+
+def any_of(searches: Iterable[str]) -> str:
+    """A case-sensitive PCRE matching any of ``searches`` (a cheap per-row pre-filter: one
+    pass over the value instead of one per search string)."""
+    return "(?-i)" + "|".join(re.escape(s) for s in searches)
+
+
+def _pcre(search: str) -> str:
+    return "(?-i)" + re.escape(search) + "(?![" + BOUNDARY_CLASS + "])"
+
+
+def fetch_serialized(
+    db: Database, table_name: str, key: list[str], searches: dict[str, list[str]]
+) -> list[Row]:
+    """In ONE scan, the rows where any column of ``searches`` (column → search strings) looks
+    serialized and contains one of its strings: the key columns and, per column ``i`` in
+    order, ``_v{i}`` = the value as bytes when it matched, else None."""
+    if not searches:
+        return []
+    selects, conditions, select_params, where_params = [], [], [], []
+    for number, (column, strings) in enumerate(searches.items()):
+        name = quoted(column)
+        looks, looks_params = _looks_serialized(name)
+        test = f"({looks} AND {name} REGEXP %s)"
+        args = [*looks_params, any_of(strings)]
+        selects.append(f"IF({test}, CAST({name} AS BINARY), NULL) AS _v{number}")
+        conditions.append(test)
+        select_params += args
+        where_params += args
+    keys = "".join(f"{quoted(k)}, " for k in key)
+    return db.fetch_all(
+        f"SELECT {keys}{', '.join(selects)} FROM {quoted(table_name)}"
+        f" WHERE {' OR '.join(conditions)}",
+        select_params + where_params,
+    )
+
+
+_COLUMN_TYPE = re.compile(r"^[a-z]+(\([0-9, ]+\))?( unsigned)?$")
+
+
+def _column_type(kind: str) -> str:
+    """A key column's type from information_schema, checked before it reaches SQL."""
+    kind = kind.lower()
+    if not _COLUMN_TYPE.match(kind):
+        raise SiteCopyError(f"unexpected key column type {kind!r}")
+    return kind
+
+
+def _update_by_value(db: Database, table_name: str, column: str, rows: list[tuple]) -> None:
+    name = quoted(column)
+    with db.conn.cursor() as cur:
+        cur.executemany(
+            f"UPDATE {quoted(table_name)} SET {name} = %s WHERE {name} = BINARY %s",
+            [(new, old) for old, new in rows],
+        )
+
+
+def keep_options(
+    db: Database,
+    staging: str,
+    live: str,
+    names: Iterable[str],
+    like_patterns: Iterable[str],
+    drop_like: Iterable[str] = (),
+) -> None:
+    """Make the staging options table hold the live table's rows for the option ``names`` and
+    the names matching ``like_patterns`` (and none of the template's rows for them); first
+    delete the staging rows matching ``drop_like`` (e.g. transients)."""
+    for pattern in drop_like:
+        db.execute(f"DELETE FROM {quoted(staging)} WHERE option_name LIKE %s", (pattern,))
+    names, like_patterns = list(names), list(like_patterns)
+    marks = ", ".join(["%s"] * len(names))
+    likes = "".join(" OR option_name LIKE %s" for _ in like_patterns)
+    where = f"option_name IN ({marks}){likes}"
+    params = [*names, *like_patterns]
+    db.execute(f"DELETE FROM {quoted(staging)} WHERE {where}", params)
+    db.execute(
+        f"INSERT INTO {quoted(staging)} (option_name, option_value, autoload)"
+        f" SELECT option_name, option_value, autoload FROM {quoted(live)} WHERE {where}",
+        params,
+    )
+
+
+def site_admin(db: Database, blog_id: int) -> int | None:
+    """The lowest user id with the administrator role on site ``blog_id``, or None."""
+    return db.fetch_value(
+        f"SELECT MIN(user_id) FROM {global_table(db.prefix, 'usermeta')}"
+        " WHERE meta_key = %s AND meta_value LIKE %s",
+        (f"{site_prefix(db, blog_id)}capabilities", '%"administrator"%'),
+    )
+
+
+def set_post_authors(db: Database, posts_table: str, user_id: int) -> int:
+    """Attribute every post of a (staging) posts table to ``user_id``."""
+    return db.execute(f"UPDATE {quoted(posts_table)} SET post_author = %s", (user_id,))
+
+
+def rename_tables(db: Database, moves: list[tuple[str, str]]) -> None:
+    """Rename every (old, new) pair in ONE ``RENAME TABLE`` statement: all or nothing."""
+    if not moves:
+        return
+    db.execute("RENAME TABLE " + ", ".join(f"{quoted(a)} TO {quoted(b)}" for a, b in moves))
+
+
+def drop_tables(db: Database, names: Iterable[str]) -> int:
+    """Drop the named tables that exist; return how many names were given."""
+    names = list(names)
+    if names:
+        db.execute("DROP TABLE IF EXISTS " + ", ".join(quoted(n) for n in names))
+    return len(names)
+
+
+def table_rows(db: Database, names: Iterable[str]) -> dict[str, int]:
+    """InnoDB's row estimates of the named tables (for ordering work, not for counting)."""
+    names = list(names)
+    if not names:
+        return {}
+    marks = ", ".join(["%s"] * len(names))
+    rows = db.fetch_all(
+        "SELECT table_name AS name, table_rows AS n FROM information_schema.tables"
+        f" WHERE table_schema = DATABASE() AND table_name IN ({marks})",
+        names,
+    )
+    return {row["name"]: int(row["n"] or 0) for row in rows}
+
+
+def existing(db: Database, names: Iterable[str]) -> set[str]:
+    """The subset of ``names`` that are existing base tables."""
+    names = list(names)
+    if not names:
+        return set()
+    marks = ", ".join(["%s"] * len(names))
+    rows = db.fetch_all(
+        "SELECT table_name AS name FROM information_schema.tables"
+        f" WHERE table_schema = DATABASE() AND table_name IN ({marks})",
+        names,
+    )
+    return {row["name"] for row in rows}
