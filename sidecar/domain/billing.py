@@ -4,7 +4,7 @@ in one transaction. Handlers that settle invoices call this, never ``invoices.ma
 from __future__ import annotations
 
 from ..wp_bridge.db import Database
-from . import invoices, memberships
+from . import invoices, memberships, onboarding_payer, webhooks
 from .billing_context import BillingContext
 from .clock import utcnow
 from .customers import billing_address
@@ -19,6 +19,12 @@ def settle_invoice(db: Database, invoice_id: int, actor: Actor, reference: str =
     """
     with db.transaction():
         invoice = invoices.mark_paid(db, invoice_id, actor=actor, reference=reference)
+        paid = {
+            "invoice": invoice.display_number,
+            "total": invoice.total,
+            "currency": invoice.currency,
+        }
+        webhooks.emit(db, invoice.network_id, "payment.paid", paid, customer_id=invoice.customer_id)
         if invoice.membership_id:
             memberships.after_payment(db, invoice.membership_id, invoice.reason, utcnow(), actor)
     return invoice
@@ -33,12 +39,15 @@ def invoice_membership(
     reason: str,
     lines: list[invoices.InvoiceLine],
 ) -> invoices.Invoice:
-    """Issue an invoice for ``membership`` to its customer, with the network's tax rate and
-    terms and the customer's billing address as it is now. Raises Invalid for bad lines."""
+    """Issue an invoice for ``membership`` to its customer (or its payer, when onboarding
+    gave it one), with the network's tax rate and terms and the billing address as it is now.
+    Raises Invalid for bad lines."""
+    payer = onboarding_payer.payer_row(db, membership.id)
+    customer = payer or customer
     return invoices.issue_invoice(
         db,
         network_id=ctx.network_id,
-        customer_id=membership.customer_id,
+        customer_id=payer["id"] if payer else membership.customer_id,
         membership_id=membership.id,
         currency=membership.currency,
         lines=lines,

@@ -26,7 +26,7 @@ from flask_babel import gettext
 from ..errors import NotFound
 from ..store import domains as store
 from ..wp_bridge import WordPress
-from . import dns_reasons, domains, events
+from . import dns_reasons, domains, events, webhooks
 from .dns_check import (
     DnsUnavailable,
     Targets,
@@ -149,6 +149,13 @@ def check_domain(
             before_state, after_state = _summary(domain), _summary(after)
             action = "domain.status_changed"
             events.record(wp.db, actor, "domain", domain.id, action, before_state, after_state)
+        if after.verified_at and not domain.verified_at:
+            webhooks.emit(
+                wp.db,
+                wp.network_id,
+                "domain.verified",
+                {**_summary(after), "blog_id": after.blog_id},
+            )
     if after.routable != domain.routable:
         domains.forget_routes(wp, after.blog_id, [after.domain])
     return after

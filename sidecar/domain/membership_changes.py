@@ -16,7 +16,7 @@ from flask_babel import gettext
 from ..errors import Conflict, Invalid
 from ..store import membership_packages as package_store
 from ..wp_bridge.db import Database
-from . import catalog, discounts, invoices
+from . import catalog, discounts, invoices, webhooks
 from .billing import invoice_membership
 from .billing_context import BillingContext
 from .catalog import Product
@@ -154,6 +154,10 @@ def apply_plan_change(
             actor,
             "membership.plan_changed",
         )
+        changed = {"membership": membership.number, "plan_id": change.new_plan.id}
+        webhooks.emit(
+            db, ctx.network_id, "membership.changed", changed, customer_id=membership.customer_id
+        )
         if change.due_now > 0:
             invoice_membership(
                 db,
@@ -203,6 +207,10 @@ def apply_package_purchase(
             {"recurring_amount": membership.recurring_amount + recurring},
             actor,
             "membership.package_added",
+        )
+        added = {"membership": membership.number, "package_id": package.id}
+        webhooks.emit(
+            db, ctx.network_id, "membership.changed", added, customer_id=membership.customer_id
         )
         first_charge = money(package.price + package.setup_fee)
         invoice = invoice_membership(

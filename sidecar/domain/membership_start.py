@@ -41,8 +41,10 @@ def start_membership(
     ctx: BillingContext,
     actor: Actor,
     now,
+    payer: dict | None = None,
 ) -> tuple[Membership, invoices.Invoice]:
-    """Create a pending membership and its first invoice, in one transaction.
+    """Create a pending membership and its first invoice, in one transaction. The invoice
+    goes to ``payer`` (a customer row) when given, else to ``customer``.
 
     Raises Invalid (unknown plan or package, other currency, unusable discount code).
     """
@@ -81,13 +83,13 @@ def start_membership(
         invoice = invoices.issue_invoice(
             db,
             network_id=ctx.network_id,
-            customer_id=customer["id"],
+            customer_id=(payer or customer)["id"],
             membership_id=membership.id,
             currency=plan.currency,
             lines=lines,
             discount=first_discount,
             tax_rate=ctx.tax_rate,
-            billing_address=billing_address(customer),
+            billing_address=billing_address(payer or customer),
             reason="signup",
             actor=actor,
             due_days=ctx.due_days,

@@ -48,6 +48,12 @@ def new_password_problems(
     return errors
 
 
+def password_problems(new: str, min_length: int) -> list[str]:
+    """What is wrong with ``new`` as a password (empty list when nothing): too short, too
+    long, spaces around it, characters WordPress could not log in with."""
+    return _shape_problems(new, min_length)
+
+
 def _shape_problems(new: str, min_length: int) -> list[str]:
     """What WordPress could not log in with, and the minimum length."""
     if not new:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..wp_bridge.db import Database, Row
+from ..wp_bridge.prefix import escape_like
 from . import table
 
 
@@ -44,4 +45,54 @@ def set_states(db: Database, event_id: int, before: str | None, after: str | Non
         f"UPDATE {table(db.prefix, 'events')} SET before_state = %s, after_state = %s"
         " WHERE id = %s",
         (before, after, event_id),
+    )
+
+
+def search(db: Database, filters: dict, limit: int, offset: int) -> tuple[list[Row], int]:
+    """Events matching ``filters`` (keys: subject_type, subject_id, actor_type, actor_id,
+    action, since, until, text — each optional), newest first, and how many match."""
+    where, params = _where(filters)
+    events = table(db.prefix, "events")
+    total = db.fetch_value(f"SELECT COUNT(*) FROM {events}{where}", params)
+    rows = db.fetch_all(
+        f"SELECT * FROM {events}{where} ORDER BY id DESC LIMIT %s OFFSET %s",
+        (*params, limit, offset),
+    )
+    return rows, int(total or 0)
+
+
+def _where(filters: dict) -> tuple[str, tuple]:
+    clauses, params = [], []
+    for key in ("subject_type", "subject_id", "actor_type", "actor_id", "action"):
+        if filters.get(key) not in (None, ""):
+            clauses.append(f"{key} = %s")
+            params.append(filters[key])
+    if filters.get("since"):
+        clauses.append("occurred_at >= %s")
+        params.append(filters["since"])
+    if filters.get("until"):
+        clauses.append("occurred_at < %s")
+        params.append(filters["until"])
+    if filters.get("text"):
+        like = "%" + escape_like(filters["text"]) + "%"
+        clauses.append("(action LIKE %s OR before_state LIKE %s OR after_state LIKE %s)")
+        params += [like, like, like]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+def distinct_values(db: Database, column: str) -> list[str]:
+    """The distinct values of ``subject_type`` or ``action`` (for filter menus)."""
+    if column not in ("subject_type", "action"):
+        raise ValueError(column)
+    rows = db.fetch_all(
+        f"SELECT DISTINCT {column} AS v FROM {table(db.prefix, 'events')} ORDER BY v LIMIT 500"
+    )
+    return [row["v"] for row in rows]
+
+
+def delete_before(db: Database, cutoff, batch: int = 5000) -> int:
+    """Delete up to ``batch`` events that occurred before ``cutoff``; return how many."""
+    return db.execute(
+        f"DELETE FROM {table(db.prefix, 'events')} WHERE occurred_at < %s ORDER BY id LIMIT %s",
+        (cutoff, batch),
     )

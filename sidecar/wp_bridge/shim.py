@@ -59,6 +59,15 @@ class ShimClient:
         body = {"path": path, "title": title, "user_id": int(user_id)}
         return self._call("POST", "/sites", body)
 
+    def add_member(self, blog_id: int, user_id: int, role: str) -> dict:
+        """Make an existing user a member of site ``blog_id`` with ``role``
+        (``add_user_to_blog``). Returns ``{"ok": true, "blog_id", "user_id", "role"}``.
+
+        Raises RestError subclasses: 404 ``sidecar_no_site``, 400 for an unknown user or role.
+        """
+        body = {"blog_id": int(blog_id), "user_id": int(user_id), "role": role}
+        return self._call("POST", "/sites/members", body)
+
     def set_password(self, user_id: int, password: str, keep_session: str = "") -> dict:
         """Set a user's password through ``wp_set_password`` (the running WordPress's hash)
         and end their sessions except the one whose verifier (sha256 of the session token) is

@@ -23,8 +23,8 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 /**
- * Routes `GET /sidecar/v1/ping`, `POST /sidecar/v1/cache/clear`, `POST /sidecar/v1/users` and
- * `POST /sidecar/v1/sites`.
+ * Routes `GET /sidecar/v1/ping`, `POST /sidecar/v1/cache/clear`, `POST /sidecar/v1/users`,
+ * `POST /sidecar/v1/sites` and `POST /sidecar/v1/sites/members`.
  */
 final class Sidecar_Rest {
 
@@ -104,6 +104,15 @@ final class Sidecar_Rest {
 				'permission_callback' => array( self::class, 'authorize' ),
 			)
 		);
+		register_rest_route(
+			self::ROUTE_NAMESPACE,
+			'/sites/members',
+			array(
+				'methods'             => 'POST',
+				'callback'            => array( self::class, 'add_member' ),
+				'permission_callback' => array( self::class, 'authorize' ),
+			)
+		);
 	}
 
 	/**
@@ -150,7 +159,7 @@ final class Sidecar_Rest {
 	/**
 	 * `GET /sidecar/v1/ping`.
 	 *
-	 * @return WP_REST_Response `{"ok":true,"shim_version":…,"wp_version":…}`.
+	 * @return WP_REST_Response `{"ok":true,"shim_version":…,"wp_version":…,"sunrise":bool}` (sunrise: the drop-in is loaded).
 	 */
 	public static function ping(): WP_REST_Response {
 		return new WP_REST_Response(
@@ -158,6 +167,7 @@ final class Sidecar_Rest {
 				'ok'           => true,
 				'shim_version' => SIDECAR_SHIM_VERSION,
 				'wp_version'   => get_bloginfo( 'version' ),
+				'sunrise'      => class_exists( 'Sidecar_Sunrise', false ),
 			),
 			200
 		);
@@ -349,6 +359,70 @@ final class Sidecar_Rest {
 				);
 			}
 		);
+	}
+
+	/**
+	 * `POST /sidecar/v1/sites/members` with JSON `{"blog_id":int,"user_id":int,"role":str}`:
+	 * add_user_to_blog() — an existing network user becomes a member of a site of this network
+	 * with a role that site knows (onboarding templates add their managers this way). A user
+	 * who is already a member gets the role set instead.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error 200 `{"ok":true,"blog_id":N,"user_id":N,"role":str}`;
+	 *                                   400 on invalid input; 404 `sidecar_no_site`.
+	 */
+	public static function add_member( WP_REST_Request $request ) {
+		$claims = self::network_call( $request );
+		if ( is_wp_error( $claims ) ) {
+			return $claims;
+		}
+		$body = self::json_object( $request );
+		if ( is_wp_error( $body ) ) {
+			return $body;
+		}
+		$blog_id = $body['blog_id'] ?? null;
+		$site    = is_int( $blog_id ) && $blog_id > 0 ? get_site( $blog_id ) : null;
+		if ( ! $site || (int) $site->network_id !== get_current_network_id() ) {
+			return new WP_Error( 'sidecar_no_site', __( 'There is no such site in this network.', 'sidecar-shim' ), array( 'status' => 404 ) );
+		}
+		$user_id = $body['user_id'] ?? null;
+		if ( ! is_int( $user_id ) || $user_id < 1 || ! get_userdata( $user_id ) ) {
+			return self::invalid( 'sidecar_invalid_user_id', __( 'user_id must be the id of an existing user.', 'sidecar-shim' ) );
+		}
+		$role = $body['role'] ?? null;
+		if ( ! is_string( $role ) || ! self::is_role_name( $role ) ) {
+			return self::invalid( 'sidecar_invalid_role', __( 'role must be the slug of a role (lowercase letters, digits, _ and -).', 'sidecar-shim' ) );
+		}
+		switch_to_blog( $blog_id );
+		$known = null !== get_role( $role );
+		restore_current_blog();
+		if ( ! $known ) {
+			/* translators: %s: role slug. */
+			return self::invalid( 'sidecar_unknown_role', sprintf( __( 'The site has no role "%s".', 'sidecar-shim' ), $role ) );
+		}
+		$added = add_user_to_blog( $blog_id, $user_id, $role );
+		if ( is_wp_error( $added ) ) {
+			return new WP_Error( 'sidecar_member_refused', $added->get_error_message(), array( 'status' => 400 ) );
+		}
+		return new WP_REST_Response(
+			array(
+				'ok'      => true,
+				'blog_id' => $blog_id,
+				'user_id' => $user_id,
+				'role'    => $role,
+			),
+			200
+		);
+	}
+
+	/**
+	 * Whether a string looks like a role slug: 1 to 64 lowercase letters, digits, `_` or `-`.
+	 *
+	 * @param string $role Candidate slug.
+	 * @return bool
+	 */
+	public static function is_role_name( string $role ): bool {
+		return 1 === preg_match( '/^[a-z0-9_-]{1,64}$/D', $role );
 	}
 
 	/**
