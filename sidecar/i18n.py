@@ -26,6 +26,7 @@ from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as babel_percent
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext, lazy_pgettext
+from markupsafe import Markup, escape
 
 from .domain import dns_reasons
 from .domain.money import money
@@ -183,6 +184,29 @@ def country_options() -> list[tuple[str, str]]:
     return _countries(current_locale())
 
 
+def country_select_options(selected: str) -> Markup:
+    """Every country as the ``<option>``s of a select, ``selected`` marked — the markup is
+    built once per language (a loop over ~250 countries in the template on every Account
+    page was a tenth of its CPU time)."""
+    options = _country_options_html(current_locale())
+    return Markup("".join(chosen if code == selected else plain for code, plain, chosen in options))  # noqa: S704 (escaped when built)
+
+
+@lru_cache(maxsize=len(SUPPORTED))
+def _country_options_html(locale: str) -> list[tuple[str, str, str]]:
+    options = []
+    for code, name in _countries(locale):
+        value, label = escape(code), escape(name)
+        options.append(
+            (
+                code,
+                f'<option value="{value}">{label}</option>',
+                f'<option value="{value}" selected>{label}</option>',
+            )
+        )
+    return options
+
+
 @lru_cache(maxsize=len(SUPPORTED))
 def _countries(locale: str) -> list[tuple[str, str]]:
     from .schemas.billing_address import COUNTRIES
@@ -210,7 +234,7 @@ def messages_text(problems) -> str:
 def init_app(app: Flask) -> None:
     """Install Flask-Babel (with ``_``/``gettext``/``ngettext`` in templates), the
     locale-aware template filters ``money``, ``number``, ``day`` and ``moment``, and the
-    globals ``countries()`` and ``country_name(code)``."""
+    globals ``countries()``, ``country_name(code)`` and ``country_select_options(code)``."""
     Babel(app, locale_selector=select_locale, default_translation_directories="translations")
     app.jinja_env.filters.update(
         {name: _label_filter(name) for name in LABELS}
@@ -224,7 +248,11 @@ def init_app(app: Flask) -> None:
             "dns_reason": dns_reasons.localized,
         }
     )
-    app.jinja_env.globals.update(countries=country_options, country_name=country_name)
+    app.jinja_env.globals.update(
+        countries=country_options,
+        country_name=country_name,
+        country_select_options=country_select_options,
+    )
 
 
 def _label_filter(vocabulary: str):

@@ -407,9 +407,11 @@ def get_for_customer(db: Database, customer_id: int, invoice_id: int) -> Invoice
     return _with_lines(db, [row])[0]
 
 
-def list_for_customer(db: Database, customer_id: int) -> list[Invoice]:
-    """Return a customer's invoices (up to 100), newest first."""
-    return _with_lines(db, store.for_customer(db, customer_id))
+def list_for_customer(db: Database, customer_id: int, *, with_lines: bool = True) -> list[Invoice]:
+    """Return a customer's invoices (up to 100), newest first; with ``with_lines=False``
+    their ``lines`` stay empty (one query less, for lists that show totals only)."""
+    rows = store.for_customer(db, customer_id)
+    return _with_lines(db, rows) if with_lines else [_invoice(row, []) for row in rows]
 
 
 def list_invoices(

@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException
 
 from ..errors import BadRequest, NotFound, SidecarError, Unavailable
 from ..wp_bridge.db import DatabaseUnavailable
-from ..wp_bridge.rest import WordPressUnavailable
+from ..wp_bridge.rest import RestError, WordPressUnavailable
 from .fragments import render_fragment
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,11 @@ _HTTP_MESSAGES = {
     405: lazy_gettext("This action is not possible here."),
     413: lazy_gettext("What you sent is too large."),
 }
+
+# WordPress (the site itself) does not answer: nothing was changed, the person can retry.
+_WORDPRESS_DOWN = lazy_gettext(
+    "The site is not reachable right now, so nothing was changed. Please try again in a minute."
+)
 
 
 def _answer(status: int, code: str, message: str, errors: dict | None = None):
@@ -50,10 +55,25 @@ def register(app: Flask) -> None:
         return _answer(error.status, error.code, error.message, getattr(error, "errors", None))
 
     @app.errorhandler(DatabaseUnavailable)
-    @app.errorhandler(WordPressUnavailable)
     def unavailable(error: Exception):
         log.warning("dependency unavailable: %s", error)
         return domain_error(Unavailable())
+
+    @app.errorhandler(WordPressUnavailable)
+    def wordpress_unavailable(error: Exception):
+        log.warning("WordPress unavailable: %s", error)
+        return domain_error(Unavailable(_WORDPRESS_DOWN, code="wordpress_unavailable"))
+
+    @app.errorhandler(RestError)
+    def wordpress_refused(error: RestError):
+        # WordPress answered but refused (auth, conflict, validation the domain did not map):
+        # say so with its reason instead of a generic failure.
+        log.warning("WordPress refused: %s %s", error.status, error.code)
+        message = gettext(
+            "WordPress did not accept this request (%(reason)s). Please check and try again.",
+            reason=error.message or error.code,
+        )
+        return _answer(502, "wordpress_refused", message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -7,6 +7,8 @@ messages when they are built, so this runs before any schema here is defined).""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext
 from marshmallow import Schema, fields, validate
 
@@ -81,3 +83,25 @@ def _translate_marshmallow_messages() -> None:
 
 
 _translate_marshmallow_messages()
+
+
+def _utc_isoformat(value: datetime) -> str:
+    """ISO 8601 with its zone: the database's naive datetimes are UTC (``domain/clock.py``)."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+# JSON answers say which zone their times are in (RFC 3339, as OpenAPI's date-time requires).
+fields.DateTime.SERIALIZATION_FUNCS = {
+    **fields.DateTime.SERIALIZATION_FUNCS,
+    "iso": _utc_isoformat,
+    "iso8601": _utc_isoformat,
+}
+
+
+def _boolean(self, value, attr, obj, **kwargs):
+    """A boolean as JSON's ``true``/``false``: marshmallow 4 passes the value through, and
+    MySQL's TINYINT flags would be sent as 0/1 against the spec's ``boolean``."""
+    return None if value is None else bool(value)
+
+
+fields.Boolean._serialize = _boolean
