@@ -6,12 +6,15 @@ options, a spread of posts (most sites small, a few large; posts, pages, attachm
 revisions in several statuses) with post meta and comments, 1–6 users with roles, and an
 uploads folder of 0–3 months with files of 10 KB–3 MB (sparse files: sizes without the disk).
 
-Both ways run warm (each once before it is timed): the PHP loop (``bench/php/
+Both ways run warm (each timed right after an untimed run of its own, ``REPEATS`` times,
+interleaved, the best run counting: the machine is shared): the PHP loop (``bench/php/
 sweep_baseline.php``: ``switch_to_blog`` + ``wp_count_posts`` ×2 + ``count_users`` +
-``get_space_used``) and the sidecar's whole sweep (counts, users per role, disk, visits,
-storing usage and history, publishing changed options; no cache clears). Each is measured
-with MariaDB's default table caches and with the recommended ones (``SET GLOBAL``, restored
-afterwards). Everything generated is removed at the end.
+``get_space_used`` as core measures it, i.e. without the shim's ``pre_get_space_used``
+answer) and the sidecar's whole sweep (counts, users per role, disk, visits, storing usage
+and history, publishing changed options; no cache clears; a second connection reads ahead,
+as the jobs process runs it). Each is measured with MariaDB's default table caches and with
+the recommended ones (``SET GLOBAL``, restored afterwards). Everything generated is removed
+at the end.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ DEFAULT_CACHES = {"table_open_cache": 2000, "table_definition_cache": 400}
 RECOMMENDED_CACHES = {"table_open_cache": 40000, "table_definition_cache": 40000}
 GOAL_RATIO = 0.05  # at least 20 times faster than the PHP loop
 GOAL_TOTAL_S = 10.0  # for 10,000 sites
+REPEATS = 3
 PHP = Path(__file__).with_name("php") / "sweep_baseline.php"
 
 
@@ -99,11 +103,12 @@ def _measure(settings, network, db, root, ids, uploads, caches) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".ids", delete=False) as handle:
         handle.write("\n".join(map(str, ids)))
     try:
-        _php_ms(network, handle.name)  # warm-up (also creates core's dirsize transients)
-        _sidecar_sweep(settings, db, uploads)  # warm-up (first sweep publishes every site)
-        php_ms = _php_ms(network, handle.name)
-        report = _sidecar_sweep(settings, db, uploads)
-        measure_ms = _measure_only_ms(db, ids, uploads)
+        runs = [
+            _warm_runs(settings, network, db, ids, uploads, handle.name) for _ in range(REPEATS)
+        ]
+        php_ms = min(run[0] for run in runs)
+        report = min((run[1] for run in runs), key=lambda r: r.seconds)
+        measure_ms = min(run[2] for run in runs)
     finally:
         os.unlink(handle.name)
     return {
@@ -114,6 +119,18 @@ def _measure(settings, network, db, root, ids, uploads, caches) -> dict:
         "sites_swept": report.sites,
         "published": report.published,
     }
+
+
+def _warm_runs(settings, network, db, ids, uploads, ids_file: str) -> tuple:
+    """Each way timed right after an untimed run of its own, so that each finds its own
+    tables and pages in MariaDB's caches (and not evicted by the other's): the PHP loop
+    (its first run also creates core's dirsize transients), the sweep (its first run
+    publishes every site), then measuring only."""
+    _php_ms(network, ids_file)
+    php_ms = _php_ms(network, ids_file)
+    _sidecar_sweep(settings, db, uploads)
+    report = _sidecar_sweep(settings, db, uploads)
+    return php_ms, report, _measure_only_ms(db, ids, uploads)
 
 
 def _php_ms(network: dict, ids_file: str) -> float:
@@ -162,7 +179,10 @@ def _results(count: int, timings: dict) -> list[Result]:
                 "ms",
                 f"php_loop_per_site{suffix}",
                 round(t["php_ms_per_site"], 4),
-                goal=f"ratio <= {GOAL_RATIO} (>= 20x faster; {count} sites, ms per site)",
+                goal=(
+                    f"ratio <= {GOAL_RATIO} (>= 20x faster; {count} sites, ms per site; PHP"
+                    " loop with core's disk measurement)"
+                ),
                 meets_goal=ratio <= GOAL_RATIO,
             )
         )
@@ -178,14 +198,15 @@ def _results(count: int, timings: dict) -> list[Result]:
             )
         )
         projected = t["sidecar_ms_per_site"] * SITES_AT_SCALE_1 / 1000
+        how = "measured" if t["sites_swept"] >= SITES_AT_SCALE_1 else "projected"
         results.append(
             Result(
                 f"sweep_10k_sites_total{suffix}",
                 round(projected, 2),
                 "s",
                 goal=(
-                    f"<= {GOAL_TOTAL_S} s for 10,000 sites (measured {t['sidecar_total_s']:.2f} s"
-                    f" for {t['sites_swept']} sites, projected)"
+                    f"<= {GOAL_TOTAL_S} s for 10,000 sites ({t['sidecar_total_s']:.2f} s"
+                    f" for the {t['sites_swept']} sites swept; {how})"
                 ),
                 meets_goal=projected <= GOAL_TOTAL_S,
             )

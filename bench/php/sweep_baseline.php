@@ -4,6 +4,12 @@
  * with switch_to_blog() + wp_count_posts() (posts and pages) + count_users() +
  * get_space_used(), as a plugin or WP-CLI command would.
  *
+ * Measured the way core measures, without the sidecar: the shim answers
+ * `pre_get_space_used` with the sidecar's own measurement (from the enforcement option the
+ * sidecar's sweep wrote), which would leave the PHP loop's disk part undone, so that one
+ * callback is removed. Core then sums the uploads folder through its `dirsize_cache`
+ * transient (warm after the first run, like everything else here).
+ *
  * Usage: php sweep_baseline.php WP_PATH HOST IDS_FILE
  * IDS_FILE holds one blog id per line. Prints {"sites":N,"ms":…} (the loop only, after
  * WordPress has loaded).
@@ -19,6 +25,9 @@ $_SERVER['SERVER_NAME']    = explode( ':', $argv[2] )[0];
 $_SERVER['REQUEST_URI']    = '/';
 $_SERVER['REQUEST_METHOD'] = 'GET';
 require $argv[1] . '/wp-load.php';
+if ( class_exists( 'Sidecar_Limits' ) ) {
+	remove_filter( 'pre_get_space_used', array( 'Sidecar_Limits', 'space_used' ) );
+}
 
 $sidecar_bench_ids = array_map( 'intval', file( $argv[3], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES ) );
 

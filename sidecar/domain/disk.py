@@ -54,7 +54,7 @@ def walk(root: bytes, cache: dict[bytes, Entry], *, main_site: bool, trust_cache
     stack = [b""]
     while stack:
         folder = stack.pop()
-        path = os.path.join(root, folder) if folder else root
+        path = root + b"/" + folder if folder else root
         try:
             mtime = os.stat(path).st_mtime_ns
         except (FileNotFoundError, NotADirectoryError):
@@ -68,7 +68,7 @@ def walk(root: bytes, cache: dict[bytes, Entry], *, main_site: bool, trust_cache
         result.seen[folder] = (mtime, size)
         result.bytes += size
         stack.extend(subfolders)
-    result.gone = set(cache) - set(result.seen)
+    result.gone = cache.keys() - result.seen.keys()
     return result
 
 
@@ -102,5 +102,5 @@ def _children(cache: dict[bytes, Entry]) -> dict[bytes, list[bytes]]:
     index: dict[bytes, list[bytes]] = {}
     for folder in cache:
         if folder:
-            index.setdefault(os.path.dirname(folder), []).append(folder)
+            index.setdefault(folder.rpartition(b"/")[0], []).append(folder)
     return index

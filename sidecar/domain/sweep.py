@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from ..errors import NotFound
 from ..store import usage as usage_store
@@ -23,11 +24,13 @@ from ..wp_bridge import WordPress
 from ..wp_bridge.db import Database, Row
 from ..wp_bridge.tables import usage as usage_table
 from ..wp_bridge.tables.options import get_option
-from . import enforcement, meters
+from . import enforcement, meters, webhooks
+from .meters import FULL_PCT
 from .site_limits import SiteLimits, limits_for_sites
-from .usage import Measurement, SiteUsage, count_content, measure
+from .usage import Measurement, SiteUsage, read_usage, save_disk_cache
 
-BATCH = 200
+BATCH = 500
+Reading = tuple[dict[int, Row], Measurement]  # a batch's stored rows and its measurement
 
 
 @dataclass(frozen=True)
@@ -84,26 +87,32 @@ def sweep(
     reader: Database | None = None,
 ) -> SweepReport:
     """Sweep all sites (or ``only_site``); ``progress(n)`` is called after each batch. With
-    a second connection ``reader``, the next batch's posts and users are counted on it (in a
-    thread) while this batch is stored: the database and Python work at the same time.
+    a second connection ``reader``, the next batch is read and measured on it (in a thread:
+    its statements and disk walks) while this batch is stored: the database, the disk and
+    Python work at the same time.
 
     Raises NotFound when ``only_site`` is not a site of the network.
     """
     started = time.monotonic()
     report = SweepReport()
     with ThreadPoolExecutor(1) as ahead:
-        read = (lambda ids: ahead.submit(count_content, reader, ids)) if reader else None
-        for blog_ids, counts in _read_ahead(_batches(wp.db, options, only_site), read):
-            _sweep_batch(wp, blog_ids, options, now, report, counts)
+        read_on = (
+            (lambda ids: ahead.submit(_read_batch, reader, ids, options.uploads_dir, now))
+            if reader
+            else None
+        )
+        for blog_ids, reading in _read_ahead(_batches(wp.db, options, only_site), read_on):
+            reading = reading or _read_batch(wp.db, blog_ids, options.uploads_dir, now)
+            _sweep_batch(wp, blog_ids, options, now, report, reading)
             if progress:
                 progress(len(blog_ids))
     report.seconds = time.monotonic() - started
     return report
 
 
-def _read_ahead(batches: Iterator[list[int]], read) -> Iterator[tuple[list[int], tuple | None]]:
-    """Yield each batch with its counts; with ``read``, the next batch's counts are already
-    being read while the caller works on this one."""
+def _read_ahead(batches: Iterator[list[int]], read) -> Iterator[tuple[list[int], Any]]:
+    """Yield each batch with what ``read`` returned for it (None without ``read``); the next
+    batch is already being read while the caller works on this one."""
     if read is None:
         yield from ((blog_ids, None) for blog_ids in batches)
         return
@@ -111,10 +120,17 @@ def _read_ahead(batches: Iterator[list[int]], read) -> Iterator[tuple[list[int],
     pending = read(current) if current else None
     while current:
         following = next(batches, None)
-        counts = pending.result()
+        reading = pending.result()
         pending = read(following) if following else None
-        yield current, counts
+        yield current, reading
         current = following
+
+
+def _read_batch(db: Database, blog_ids: list[int], uploads: str | None, now: datetime) -> Reading:
+    """A batch's stored usage rows and its measurement; writes nothing."""
+    stored = usage_store.sweep_state(db, blog_ids)
+    walked_at = {b: row["disk_walked_at"] for b, row in stored.items()}
+    return stored, read_usage(db, blog_ids, uploads, now, walked_at)
 
 
 def _batches(db: Database, options: SweepOptions, only_site: int | None) -> Iterator[list[int]]:
@@ -141,16 +157,18 @@ def _sweep_batch(
     options: SweepOptions,
     now: datetime,
     report: SweepReport,
-    counts: tuple | None,
+    reading: Reading,
 ) -> None:
+    """Store a batch's measurement (``_read_batch``) in one transaction, publish the changed
+    enforcement values, then clear those sites' caches."""
     db = wp.db
+    stored, measured = reading
     with db.transaction():
-        stored = usage_store.sweep_state(db, blog_ids)
-        walked_at = {b: row["disk_walked_at"] for b, row in stored.items()}
-        measured = measure(db, blog_ids, options.uploads_dir, now, walked_at, counts)
+        save_disk_cache(db, measured)
         limits = limits_for_sites(db, blog_ids)
         rows = [_usage_row(measured, limits[b], stored.get(b), now) for b in blog_ids]
         _save_usage(db, rows, stored, now)
+        _announce_exceeded(db, wp.network_id, rows, stored)
         usage_history.set_visits(db, [v for v in measured.daily_visits if v[1] < now.date()])
         changed = _publish_changed(db, blog_ids, limits, measured.usages, stored, now)
     report.sites += len(blog_ids)
@@ -163,7 +181,7 @@ def _sweep_batch(
 def _usage_row(measured: Measurement, site: SiteLimits, stored: Row | None, now: datetime) -> dict:
     """The site's usage row as the table holds it (JSON as text), plus ``visits_today``."""
     usage = measured.usages[site.blog_id]
-    worst_pct, worst_key = meters.worst(meters.meters(site.limits, usage))
+    worst_pct, worst_key = _worst(site.limits, usage)
     walked = now if site.blog_id in measured.walked else (stored or {}).get("disk_walked_at")
     row = usage_store.encoded(
         {
@@ -184,6 +202,23 @@ def _usage_row(measured: Measurement, site: SiteLimits, stored: Row | None, now:
     return {**row, "visits_today": usage.visits_today}
 
 
+def _announce_exceeded(db: Database, network_id: int, rows: list[dict], stored: dict) -> None:
+    """Queue ``limit.exceeded`` for webhooks for each site whose worst limit has just reached
+    100 % (it was below at the last sweep, or never measured)."""
+    for row in rows:
+        was = (stored.get(row["blog_id"]) or {}).get("worst_pct") or 0
+        if (row["worst_pct"] or 0) >= FULL_PCT > was:
+            data = {"blog_id": row["blog_id"], "limit": row["worst_key"], "pct": row["worst_pct"]}
+            webhooks.emit(db, network_id, "limit.exceeded", data)
+
+
+def _worst(limits: dict[str, int | None], usage: SiteUsage) -> tuple[int | None, str]:
+    """``meters.worst`` of the site's meters; (None, "") at once when nothing is limited."""
+    if all(value is None for value in limits.values()):
+        return None, ""
+    return meters.worst(meters.meters(limits, usage))
+
+
 def _save_usage(db: Database, rows: list[dict], stored: dict[int, Row], now: datetime) -> None:
     """Write the rows that changed and only touch the others' time; today's history for the
     changed sites and for those not recorded yet today."""
@@ -202,7 +237,7 @@ def _save_usage(db: Database, rows: list[dict], stored: dict[int, Row], now: dat
 
 
 def _day(stored: Row | None) -> date | None:
-    return stored["measured_at"].date() if stored and stored["measured_at"] else None
+    return stored["measured_day"] if stored else None
 
 
 def _history_row(row: dict, today: date) -> dict:

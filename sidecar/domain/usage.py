@@ -51,17 +51,18 @@ class SiteUsage:
 
 @dataclass
 class Measurement:
-    """One batch's usage, plus the daily visit counts read (for the history)."""
+    """One batch's usage, plus the daily visit counts read (for the history) and the disk
+    cache's pending changes (``save_disk_cache`` writes them)."""
 
     usages: dict[int, SiteUsage]
     daily_visits: list[tuple[int, date, int]]
-    walked: list[int]  # sites walked in full
+    walked: set[int]  # sites walked in full
+    relisted: list[tuple[int, bytes, int, int]] = field(default_factory=list)
+    gone: list[tuple[int, bytes]] = field(default_factory=list)
 
 
 def count_content(db: Database, blog_ids: Sequence[int]) -> tuple[dict, dict]:
-    """Posts per type and users per role of a batch (two statements): the part of a
-    measurement that another connection can read ahead while the sweep stores the previous
-    batch."""
+    """Posts per type and users per role of a batch (two statements)."""
     return usage_table.post_counts(db, blog_ids), usage_table.role_counts(db, blog_ids)
 
 
@@ -76,20 +77,34 @@ def measure(
     uploads_dir: str | None,
     now: datetime,
     walked_at: dict[int, datetime | None] | None = None,
-    counts: tuple[dict, dict] | None = None,
 ) -> Measurement:
-    """Measure a batch of sites: one statement for posts, one for users, one for visits, the
-    disk walks (cache read and written in one statement each). ``walked_at``: each site's
-    last full disk walk (read from the usage table when not given); ``counts``: the batch's
-    ``count_content`` when already read. Writes only the disk cache."""
-    posts, users = counts or count_content(db, blog_ids)
+    """``read_usage`` of a batch of sites, then save the disk cache's changes. Writes only
+    the disk cache."""
+    measured = read_usage(db, blog_ids, uploads_dir, now, walked_at)
+    save_disk_cache(db, measured)
+    return measured
+
+
+def read_usage(
+    db: Database,
+    blog_ids: Sequence[int],
+    uploads_dir: str | None,
+    now: datetime,
+    walked_at: dict[int, datetime | None] | None = None,
+) -> Measurement:
+    """Measure a batch of sites without writing anything: one statement for posts, one for
+    users, one for visits, one for the disk cache, and the disk walks. ``walked_at``: each
+    site's last full disk walk (read from the usage table when not given). The sweep runs
+    this on a second connection, a batch ahead, while it stores the previous batch."""
+    posts, users = count_content(db, blog_ids)
     daily, month, today = _visits(db, blog_ids, now)
     if walked_at is None:
         stored = usage_store.sweep_state(db, blog_ids)
         walked_at = {b: row["disk_walked_at"] for b, row in stored.items()}
-    sizes, walked = _disk(db, blog_ids, uploads_dir, now, walked_at) if uploads_dir else ({}, [])
-    usages = {
-        blog_id: SiteUsage(
+    measured = Measurement({}, daily, set())
+    sizes = _disk(db, blog_ids, uploads_dir, now, walked_at, measured) if uploads_dir else {}
+    for blog_id in blog_ids:
+        measured.usages[blog_id] = SiteUsage(
             blog_id=blog_id,
             post_types=dict(sorted(posts.get(blog_id, {}).items())),
             users=users[blog_id].users,
@@ -99,9 +114,14 @@ def measure(
             visits_today=today.get(blog_id, 0),
             measured_at=now,
         )
-        for blog_id in blog_ids
-    }
-    return Measurement(usages, daily, walked)
+    return measured
+
+
+def save_disk_cache(db: Database, measured: Measurement) -> None:
+    """Write the disk cache entries ``read_usage`` re-listed and forget the folders that are
+    gone (one statement each, none when nothing changed)."""
+    disk_cache.save(db, measured.relisted)
+    disk_cache.forget(db, measured.gone)
 
 
 def _visits(db: Database, blog_ids: Sequence[int], now: datetime):
@@ -119,10 +139,18 @@ def _visits(db: Database, blog_ids: Sequence[int], now: datetime):
     return recent, month, current
 
 
-def _disk(db: Database, blog_ids: Sequence[int], uploads_dir: str, now: datetime, walked_at):
-    """Walk each site's uploads folder against the cache; save what changed."""
+def _disk(
+    db: Database,
+    blog_ids: Sequence[int],
+    uploads_dir: str,
+    now: datetime,
+    walked_at: dict[int, datetime | None],
+    measured: Measurement,
+) -> dict[int, int]:
+    """Walk each site's uploads folder against the cache; return the bytes per site and note
+    in ``measured`` the sites walked in full and the cache's changes."""
     cache = disk_cache.load(db, blog_ids)
-    sizes, full, changed, gone = {}, [], [], []
+    sizes = {}
     for blog_id in blog_ids:
         trust = not disk.full_walk_due(blog_id, walked_at.get(blog_id), now)
         result = disk.walk(
@@ -133,12 +161,12 @@ def _disk(db: Database, blog_ids: Sequence[int], uploads_dir: str, now: datetime
         )
         sizes[blog_id] = result.bytes
         if not trust:
-            full.append(blog_id)
-        changed += [(blog_id, folder, mtime, size) for folder, mtime, size in result.relisted]
-        gone += [(blog_id, folder) for folder in result.gone]
-    disk_cache.save(db, changed)
-    disk_cache.forget(db, gone)
-    return sizes, full
+            measured.walked.add(blog_id)
+        measured.relisted += [
+            (blog_id, folder, mtime, size) for folder, mtime, size in result.relisted
+        ]
+        measured.gone += [(blog_id, folder) for folder in result.gone]
+    return sizes
 
 
 def from_row(row: Row) -> SiteUsage:

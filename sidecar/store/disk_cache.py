@@ -14,22 +14,19 @@ Entry = tuple[int, int]  # (mtime_ns, bytes)
 
 
 def load(db: Database, blog_ids: Sequence[int]) -> dict[int, dict[bytes, Entry]]:
-    """Return ``{blog_id: {folder: (mtime_ns, bytes)}}`` for the sites, in one statement (one
-    row per site, its folders aggregated as JSON by the server)."""
+    """Return ``{blog_id: {folder: (mtime_ns, bytes)}}`` for the sites, in one statement
+    answering one row (the batch's folders aggregated as one JSON array by the server)."""
     cache: dict[int, dict[bytes, Entry]] = {blog_id: {} for blog_id in blog_ids}
     if not blog_ids:
         return cache
     marks = ", ".join(["%s"] * len(blog_ids))
-    rows = db.fetch_all(
-        "SELECT blog_id, JSON_ARRAYAGG(JSON_ARRAY(HEX(folder), mtime_ns, bytes)) AS folders"
-        f" FROM {table(db.prefix, 'disk_cache')} WHERE blog_id IN ({marks}) GROUP BY blog_id",
+    found = db.fetch_value(
+        "SELECT JSON_ARRAYAGG(JSON_ARRAY(blog_id, HEX(folder), mtime_ns, bytes)) AS folders"
+        f" FROM {table(db.prefix, 'disk_cache')} WHERE blog_id IN ({marks})",
         list(blog_ids),
     )
-    for row in rows:
-        cache[int(row["blog_id"])] = {
-            bytes.fromhex(folder): (int(mtime), int(size))
-            for folder, mtime, size in json.loads(row["folders"])
-        }
+    for blog_id, folder, mtime, size in json.loads(found) if found else ():
+        cache[blog_id][bytes.fromhex(folder)] = (mtime, size)
     return cache
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from ..wp_bridge.db import Database, Row
 from ..wp_bridge.prefix import global_table
@@ -46,7 +47,9 @@ def save_many(db: Database, rows: Sequence[dict]) -> None:
 def _value(row: dict, column: str):
     value = row.get(column)
     if column in ("post_types", "roles") and not isinstance(value, str):
-        return json.dumps(value, sort_keys=True)
+        # = json.dumps(value, sort_keys=True) for these flat objects, but on json's cached
+        # default encoder (sort_keys builds a new encoder per call)
+        return json.dumps(dict(sorted(value.items())))
     return value
 
 
@@ -63,16 +66,29 @@ def get_many(db: Database, blog_ids: Iterable[int]) -> dict[int, Row]:
 
 
 def sweep_state(db: Database, blog_ids: Sequence[int]) -> dict[int, Row]:
-    """Return the stored rows of ``blog_ids`` as stored (JSON columns left as text), for the
-    sweep to compare with what it measured."""
+    """Return what the sweep compares with its measurement, by blog id: the measured columns
+    as stored (JSON columns left as text) but ``measured_at`` only as its day
+    (``measured_day``), and ``published_hash``. One statement answering one row (the batch's
+    rows as one JSON array): decoding a row per site is much of a sweep's client time."""
     if not blog_ids:
         return {}
+    pairs = ", ".join(f"'{c}', {c}" for c in _MEASURED if c != "measured_at")
     marks = ", ".join(["%s"] * len(blog_ids))
-    rows = db.fetch_all(
-        f"SELECT * FROM {table(db.prefix, 'site_usage')} WHERE blog_id IN ({marks})",
+    found = db.fetch_value(
+        f"SELECT JSON_ARRAYAGG(JSON_OBJECT({pairs}, 'measured_day', DATE(measured_at),"
+        f" 'published_hash', published_hash)) AS state FROM {table(db.prefix, 'site_usage')}"
+        f" WHERE blog_id IN ({marks})",
         list(blog_ids),
     )
-    return {int(row["blog_id"]): row for row in rows}
+    return {row["blog_id"]: _state_row(row) for row in (json.loads(found) if found else ())}
+
+
+def _state_row(row: Row) -> Row:
+    """A ``sweep_state`` row with its day and date-time back as Python values."""
+    walked, day = row["disk_walked_at"], row["measured_day"]
+    row["disk_walked_at"] = datetime.fromisoformat(walked) if walked else None
+    row["measured_day"] = date.fromisoformat(day) if day else None
+    return row
 
 
 def encoded(row: dict) -> dict:

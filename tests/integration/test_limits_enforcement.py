@@ -959,4 +959,6 @@ def test_archive_route_refusals(network, site):
 
 
 def test_ping_reports_the_shim_version(network):
-    assert _shim(network).ping()["shim_version"] == "0.3.0"
+    from sidecar.ops.shim_install import EXPECTED_SHIM_VERSION
+
+    assert _shim(network).ping()["shim_version"] == EXPECTED_SHIM_VERSION
