@@ -8,10 +8,18 @@ import os
 import sys
 from pathlib import Path
 
-from . import account_page, sweep
+from . import account_page, customers, load, sweep, template_switch
 from .results import print_table, save
 
-BENCHMARKS = {"account_page": account_page.run, "sweep_10k_sites": sweep.run}
+BENCHMARKS = {
+    "customer_grid_100k": customers.run,
+    "export_100k": customers.run_export,
+    "account_page": account_page.run,
+    "sweep_10k_sites": sweep.run,
+    "load_account_page": load.run_account_page,
+    "load_api": load.run_api,
+    "template_switch": template_switch.run,
+}
 
 
 def main() -> int:

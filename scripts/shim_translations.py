@@ -47,9 +47,14 @@ def _php(text: str) -> str:
     return re.sub(r"\\([\\'])", r"\1", text)
 
 
+def _version() -> str:
+    """The shim's version, from its plugin header."""
+    return re.search(r"^ \* Version:\s*(\S+)", (SHIM / "sidecar-shim.php").read_text(), re.M)[1]
+
+
 def extract() -> Catalog:
     """Every text of the shim's text domain, from its PHP files (tests excluded)."""
-    catalog = Catalog(project="sidecar-shim", version="0.3.0", copyright_holder="", fuzzy=False)
+    catalog = Catalog(project="sidecar-shim", version=_version(), copyright_holder="", fuzzy=False)
     for path in sorted(SHIM.rglob("*.php")):
         if "tests" in path.relative_to(SHIM).parts:
             continue

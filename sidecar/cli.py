@@ -9,6 +9,11 @@ sidecar jobs                  run the scheduler (its own process)
 sidecar job list | run NAME   list the scheduled jobs, or run one (or all) now
 sidecar demo seed             demo catalog and memberships (local networks only)
 sidecar sweep [--site N] [--shard i/n]   measure usage and publish limits now
+sidecar templates work ID     run (or recover) one template switch: the detached worker
+sidecar templates cleanup     recover dead switches, drop orphan staging and expired backups
+sidecar shim install|uninstall --wp-path P   put the shim into a network, or take it out
+sidecar doctor [--json]       check the installation end to end
+sidecar import ultimate-multisite [--dry-run]   bring Ultimate Multisite's data over
 """
 
 from __future__ import annotations
@@ -147,10 +152,10 @@ def apikey_revoke(key_id: str) -> None:
 def jobs() -> None:
     """Run the scheduler (every job of the registry at its interval) in this process."""
     from .jobs.scheduler import run_forever
-    from .logging_setup import configure_logging
+    from .logging_setup import configure_from_settings
 
     settings = _settings()
-    configure_logging(settings.sidecar.log_level)
+    configure_from_settings(settings)
     run_forever(settings)
 
 
@@ -257,6 +262,50 @@ def sweep(site: int | None, shard: str, no_progress: bool) -> None:
         f"{report.full_disk_walks} full disk walks, {report.cache_failures} cache clears failed"
         + disk
     )
+
+
+from .ops.commands import register as _register_ops  # noqa: E402 - needs `main` defined
+
+_register_ops(main)
+
+
+@main.group()
+def templates() -> None:
+    """Site template switches."""
+
+
+@templates.command("work")
+@click.argument("switch_id", type=int)
+def templates_work(switch_id: int) -> None:
+    """Run (or finish after a crash) template switch SWITCH_ID; started by the web app."""
+    from .domain.switch_worker import run
+    from .jobs.template_jobs import cache_clearer
+    from .logging_setup import configure_from_settings
+
+    settings = _settings()
+    configure_from_settings(settings)
+    with _database() as db:
+        try:
+            state = run(settings, db, switch_id, cache_clearer(settings))
+        except KeyError:
+            click.echo(f"no template switch {switch_id}", err=True)
+            sys.exit(2)
+    click.echo(f"template switch {switch_id}: {state}")
+    sys.exit(0 if state in ("done", "busy") else 1)
+
+
+@templates.command("cleanup")
+def templates_cleanup() -> None:
+    """Recover dead switches, remove orphan staging copies, delete expired backups."""
+    from .domain.clock import utcnow
+    from .domain.switch_worker import drop_expired_backups
+    from .jobs.template_jobs import startup_cleanup
+
+    settings = _settings()
+    startup_cleanup(settings)
+    with _database() as db:
+        dropped = drop_expired_backups(settings, db, utcnow())
+    click.echo(f"{len(dropped)} expired backups deleted")
 
 
 if __name__ == "__main__":

@@ -9,13 +9,14 @@ an operator fixes a broken file in one pass.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates
 
 DEFAULT_CONFIG_PATH = "config.toml"
 ENV_PREFIX = "SIDECAR_"
@@ -62,6 +63,7 @@ class SidecarSettings:
     base_url: str
     log_level: str
     secret_key: str = field(repr=False)
+    log_format: str = "text"
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,29 @@ class LimitsSettings:
 
 
 @dataclass(frozen=True)
+class TemplatesSettings:
+    backup_days: int = 7
+    media_hardlinks: bool = False
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    allow_from: str = "127.0.0.1, ::1"
+    token: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class EventsSettings:
+    retention_days: int = 365
+
+
+@dataclass(frozen=True)
+class WebhooksSettings:
+    timeout_seconds: int = 10
+    max_attempts: int = 8
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings
     wordpress: WordPressSettings
@@ -98,6 +123,10 @@ class Settings:
     billing: BillingSettings = BillingSettings()
     limits: LimitsSettings = LimitsSettings()
     security: SecuritySettings = SecuritySettings()
+    templates: TemplatesSettings = TemplatesSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    events: EventsSettings = EventsSettings()
+    webhooks: WebhooksSettings = WebhooksSettings()
 
 
 def _required(message: str) -> dict:
@@ -212,6 +241,10 @@ class SidecarSchema(_Section):
             error="must be one of DEBUG, INFO, WARNING, ERROR",
         ),
     )
+    log_format = fields.String(
+        load_default="text",
+        validate=validate.OneOf(["text", "json"], error="must be text or json"),
+    )
 
     @post_load
     def build(self, data, **_):
@@ -259,6 +292,62 @@ class LimitsSchema(_Section):
         return LimitsSettings(**data)
 
 
+class TemplatesSchema(_Section):
+    backup_days = _int_field(1, 365, load_default=7)
+    media_hardlinks = fields.Boolean(
+        load_default=False, error_messages={"invalid": "must be true or false"}
+    )
+
+    @post_load
+    def build(self, data, **_):
+        return TemplatesSettings(**data)
+
+
+def _networks(text: str) -> bool:
+    """Whether ``text`` is IP addresses/networks separated by commas."""
+    try:
+        for part in text.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+class MetricsSchema(_Section):
+    allow_from = fields.String(load_default="127.0.0.1, ::1")
+    token = fields.String(
+        load_default="",
+        validate=validate.Regexp(r"^(|.{32,})$", error="must be empty or at least 32 characters"),
+    )
+
+    @validates("allow_from")
+    def _check_networks(self, value, **_):
+        if not _networks(value):
+            raise ValidationError("must be IP addresses or networks separated by commas")
+
+    @post_load
+    def build(self, data, **_):
+        return MetricsSettings(**data)
+
+
+class EventsSchema(_Section):
+    retention_days = _int_field(1, 36500, load_default=365)
+
+    @post_load
+    def build(self, data, **_):
+        return EventsSettings(**data)
+
+
+class WebhooksSchema(_Section):
+    timeout_seconds = _int_field(1, 60, load_default=10)
+    max_attempts = _int_field(1, 30, load_default=8)
+
+    @post_load
+    def build(self, data, **_):
+        return WebhooksSettings(**data)
+
+
 class SettingsSchema(_Section):
     database = fields.Nested(DatabaseSchema, required=True)
     wordpress = fields.Nested(WordPressSchema, required=True)
@@ -267,6 +356,10 @@ class SettingsSchema(_Section):
     billing = fields.Nested(BillingSchema, load_default=dict)
     limits = fields.Nested(LimitsSchema, load_default=dict)
     security = fields.Nested(SecuritySchema, load_default=dict)
+    templates = fields.Nested(TemplatesSchema, load_default=dict)
+    metrics = fields.Nested(MetricsSchema, load_default=dict)
+    events = fields.Nested(EventsSchema, load_default=dict)
+    webhooks = fields.Nested(WebhooksSchema, load_default=dict)
 
     @post_load
     def build(self, data, **_):

@@ -2,7 +2,7 @@
 /**
  * Plugin Name:       Sidecar Shim
  * Description:       Embeds the sidecar's Account and Network Admin pages in wp-admin, and its public sign-up page on the main site, through a signed server-side proxy; gives the sidecar a few signed REST routes.
- * Version:           0.3.0
+ * Version:           0.4.0
  * Requires at least: 6.1
  * Requires PHP:      8.0
  * Network:           true
@@ -20,7 +20,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 	exit;
 }
 
-define( 'SIDECAR_SHIM_VERSION', '0.3.0' );
+define( 'SIDECAR_SHIM_VERSION', '0.4.0' );
 
 require_once __DIR__ . '/includes/class-sidecar-assertion.php';
 require_once __DIR__ . '/includes/class-sidecar-config.php';

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import domain_jobs, limits_jobs, membership_jobs
+from . import domain_jobs, event_jobs, limits_jobs, membership_jobs, template_jobs, webhook_jobs
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,30 @@ JOBS: tuple[Job, ...] = (
         domain_jobs.verify_domains,
         1,
         "Check custom domains due for a DNS check (retries back off; working ones daily).",
+    ),
+    Job(
+        "templates.switches",
+        template_jobs.switches,
+        1,
+        "Finish or roll back template switches whose worker died; start queued ones.",
+    ),
+    Job(
+        "templates.backups_cleanup",
+        template_jobs.backups_cleanup,
+        1440,
+        "Delete template-switch backups older than [templates] backup_days or of deleted sites.",
+    ),
+    Job(
+        "webhooks.deliver",
+        webhook_jobs.deliver,
+        1,
+        "POST due webhook deliveries, signed; failures retry with exponential backoff.",
+    ),
+    Job(
+        "events.prune",
+        event_jobs.prune,
+        1440,
+        "Delete event log entries older than [events] retention_days.",
     ),
 )
 

@@ -11,4 +11,4 @@ from ...domain.access import account_viewer
 blueprint = Blueprint("account", __name__, url_prefix="/account")
 protect(blueprint, "account", account_viewer)
 
-from . import billing_address, change, domains, invoices, overview, security  # noqa: E402,F401  (registers the routes)
+from . import billing_address, change, domains, invoices, overview, security, templates  # noqa: E402,F401  (registers the routes)

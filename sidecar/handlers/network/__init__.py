@@ -12,14 +12,20 @@ blueprint = Blueprint("network", __name__, url_prefix="/network")
 protect(blueprint, "network", network_viewer)
 
 from . import (  # noqa: E402,F401  (registers the routes)
+    add_customer,
     api_keys,
+    customers,
     discounts,
     domains,
+    events,
     invoices,
     limit_overrides,
     locks,
     memberships,
+    onboarding,
     products,
     sites,
+    templates,
     usage,
+    webhooks,
 )
