@@ -21,10 +21,8 @@ from ..errors import Invalid, SidecarError
 from ..store import customers as customer_store
 from ..store import onboarding_snapshots
 from ..wp_bridge import WordPress
-from ..wp_bridge.rest import RestError
-from ..wp_bridge.tables.sites import path_taken
-from ..wp_bridge.tables.users import find_users_by_email, get_user, login_exists
-from . import onboarding, onboarding_payer, webhooks
+from ..wp_bridge.tables.users import get_user
+from . import new_accounts, onboarding, onboarding_payer, webhooks
 from .billing_context import BillingContext
 from .customers import ensure_customer
 from .events import Actor, record
@@ -75,16 +73,18 @@ def add_customer(
     is then applied in the background (``settings`` starts its worker). Raises Invalid (per
     field), PartlyCreated, RestError when WordPress fails before anything exists."""
     applied = _template_snapshot(wp, form.get("template_id"))
-    _check_available(wp, form)
+    new_accounts.check_available(
+        wp, form, email_taken=gettext("A user with this email address exists already.")
+    )
     _check_applicable(wp, applied, now)
     site_template = _site_template(wp, applied, form.get("site_template_id"))
     password = form.get("password") or ""
     _check_password(password, settings)
     generated = "" if password else secrets.token_urlsafe(18)
-    user_id = _create_user(wp, form, password or generated)
+    user_id = new_accounts.create_user(wp, form, password or generated)
     made = {"user_id": user_id, "blog_id": None}
     try:
-        site = _create_site(wp, form, user_id)
+        site = new_accounts.create_site(wp, form, user_id)
         made["blog_id"] = site["blog_id"]
         added = _apply(wp, form, applied, user_id, site, ctx=ctx, actor=actor, now=now)
     except BaseException as error:
@@ -173,18 +173,6 @@ def _template_snapshot(wp: WordPress, template_id) -> dict:
         raise Invalid({"template_id": [gettext("Choose an onboarding template.")]}) from None
 
 
-def _check_available(wp: WordPress, form: dict) -> None:
-    errors = {}
-    if login_exists(wp.db, form["username"]):
-        errors["username"] = [gettext("This username is taken. Choose another one.")]
-    if find_users_by_email(wp.db, form["email"]):
-        errors["email"] = [gettext("A user with this email address exists already.")]
-    if path_taken(wp.db, wp.network_id, f"/{form['site_path']}/"):
-        errors["site_path"] = [gettext("This address is taken. Choose another one.")]
-    if errors:
-        raise Invalid(errors)
-
-
 def _check_applicable(wp: WordPress, applied: dict, now) -> None:
     """The template's plan, payer and managers still exist."""
     errors = {}
@@ -214,30 +202,6 @@ def _check_password(password: str, settings) -> None:
     problems = password_problems(password, minimum) if password else []
     if problems:
         raise Invalid({"password": problems})
-
-
-def _create_user(wp: WordPress, form: dict, password: str) -> int:
-    try:
-        return wp.shim.create_user(form["username"], form["email"], password, form["name"])
-    except RestError as error:
-        if error.status in (400, 409):
-            field = "email" if "email" in error.message.lower() else "username"
-            raise Invalid({field: [_refused(error)]}) from None
-        raise
-
-
-def _create_site(wp: WordPress, form: dict, user_id: int) -> dict:
-    try:
-        return wp.shim.create_site(form["site_path"], form["site_title"], user_id)
-    except RestError as error:
-        if error.status in (400, 409):
-            raise Invalid({"site_path": [_refused(error)]}) from None
-        raise
-
-
-def _refused(error: RestError) -> str:
-    """WordPress's own reason (English) inside a translated sentence."""
-    return gettext("WordPress refused this: %(reason)s", reason=error.message)
 
 
 def _undo(wp: WordPress, made: dict, error: BaseException) -> None:

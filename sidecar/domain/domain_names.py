@@ -223,7 +223,7 @@ def _idna_message(text: str, error: idna.IDNAError) -> str:
             'The character "%(char)s" (U+%(code)s) is not allowed in internationalised domain '
             "names (IDNA 2008).",
             char=chr(code),
-            code=f"{code:04X}",
+            code=format(code, "04X"),
         )
     return gettext(
         '"%(text)s" is not a valid internationalised domain name (IDNA 2008).', text=text

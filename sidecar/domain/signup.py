@@ -13,10 +13,8 @@ from flask_babel import gettext
 
 from ..errors import Invalid
 from ..wp_bridge import WordPress
-from ..wp_bridge.rest import RestError
-from ..wp_bridge.tables.sites import path_taken
-from ..wp_bridge.tables.users import find_users_by_email, get_user, login_exists
-from . import catalog, webhooks
+from ..wp_bridge.tables.users import get_user
+from . import catalog, new_accounts, webhooks
 from .billing_context import BillingContext
 from .catalog import Product
 from .customers import ensure_customer
@@ -63,11 +61,13 @@ def sign_up(
     WordPress itself fails.
     """
     order = Order(form["plan_id"], tuple(form["package_ids"]), form.get("discount_code", ""))
-    _check_available(wp, form)
+    new_accounts.check_available(
+        wp, form, email_taken=gettext("An account with this email address exists. Log in instead.")
+    )
     check_order(wp.db, order, now)
     template_id = _chosen_template(wp, form)
-    user_id = _create_user(wp, form)
-    site = _create_site(wp, form, user_id)
+    user_id = new_accounts.create_user(wp, form, form["password"])
+    site = new_accounts.create_site(wp, form, user_id)
     actor = Actor("customer", user_id, request_id)
     with wp.db.transaction():  # the customer, membership, invoice, event and webhook: all or none
         customer = ensure_customer(wp.db, get_user(wp.db, user_id))
@@ -98,18 +98,6 @@ def sign_up(
     )
 
 
-def _check_available(wp: WordPress, form: dict) -> None:
-    errors = {}
-    if login_exists(wp.db, form["username"]):
-        errors["username"] = [gettext("This username is taken. Choose another one.")]
-    if find_users_by_email(wp.db, form["email"]):
-        errors["email"] = [gettext("An account with this email address exists. Log in instead.")]
-    if path_taken(wp.db, wp.network_id, f"/{form['site_path']}/"):
-        errors["site_path"] = [gettext("This address is taken. Choose another one.")]
-    if errors:
-        raise Invalid(errors)
-
-
 def _chosen_template(wp: WordPress, form: dict) -> int | None:
     """The template the new site starts from: the chosen one (it must be among the plan's),
     the pre-selected one when none was chosen, the assigned one; None without templates.
@@ -125,21 +113,3 @@ def _chosen_template(wp: WordPress, form: dict) -> int | None:
             {"template_id": [gettext("Choose one of the templates offered for this plan.")]}
         )
     return chosen
-
-
-def _create_user(wp: WordPress, form: dict) -> int:
-    try:
-        return wp.shim.create_user(form["username"], form["email"], form["password"])
-    except RestError as error:
-        if error.status in (400, 409):
-            raise Invalid({"username": [error.message]}) from None
-        raise
-
-
-def _create_site(wp: WordPress, form: dict, user_id: int) -> dict:
-    try:
-        return wp.shim.create_site(form["site_path"], form["site_title"], user_id)
-    except RestError as error:
-        if error.status in (400, 409):
-            raise Invalid({"site_path": [error.message]}) from None
-        raise
