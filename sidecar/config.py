@@ -133,6 +133,10 @@ def _required(message: str) -> dict:
     return {"required": f"is required ({message})", "invalid": message, "null": message}
 
 
+def _bool_field(default: bool) -> fields.Boolean:
+    return fields.Boolean(load_default=default, error_messages={"invalid": "must be true or false"})
+
+
 def _int_field(low: int, high: int, **kwargs) -> fields.Integer:
     message = f"must be an integer between {low} and {high}"
     return fields.Integer(
@@ -283,9 +287,7 @@ class SecuritySchema(_Section):
 
 class LimitsSchema(_Section):
     sweep_minutes = _int_field(1, 1440, load_default=15)
-    clear_caches = fields.Boolean(
-        load_default=True, error_messages={"invalid": "must be true or false"}
-    )
+    clear_caches = _bool_field(True)
 
     @post_load
     def build(self, data, **_):
@@ -294,9 +296,7 @@ class LimitsSchema(_Section):
 
 class TemplatesSchema(_Section):
     backup_days = _int_field(1, 365, load_default=7)
-    media_hardlinks = fields.Boolean(
-        load_default=False, error_messages={"invalid": "must be true or false"}
-    )
+    media_hardlinks = _bool_field(False)
 
     @post_load
     def build(self, data, **_):

@@ -16,13 +16,15 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO
 from xml.sax.saxutils import escape
 
 import xlsxwriter
 
+from ..config import DatabaseSettings
 from ..store import customer_grid as store
-from ..wp_bridge.db import Database
+from ..wp_bridge.db import Database, connect
 from .customer_columns import BY_KEY, display
 from .customer_grid import GridState, to_query
 
@@ -39,6 +41,34 @@ class Export:
     filename: str
     mimetype: str
     body: Iterator[bytes]
+
+
+@dataclass(frozen=True)
+class SpooledExport:
+    """A finished export in a temporary file: name, content type, the file (rewound) and its
+    size in bytes. The caller sends ``chunks(file)``, which closes it."""
+
+    filename: str
+    mimetype: str
+    file: IO[bytes]
+    size: int
+
+
+def spooled_export(
+    database: DatabaseSettings, state: GridState, fmt: str, *, ids: list[int] | None, now: datetime
+) -> SpooledExport:
+    """Export on a connection of its own (the rows stream through an unbuffered cursor) into a
+    temporary file; an unknown ``fmt`` falls back to CSV. Raises Invalid for unusable
+    filters."""
+    db = connect(database)
+    try:
+        made = export(
+            db, state, fmt if fmt in FORMATS else "csv", ids=ids, stamp=now.strftime("%Y%m%d-%H%M")
+        )
+        file, size = spool(made.body)
+    finally:
+        db.close()
+    return SpooledExport(made.filename, made.mimetype, file, size)
 
 
 def spool(body: Iterator[bytes]) -> tuple[IO[bytes], int]:

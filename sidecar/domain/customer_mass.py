@@ -28,7 +28,7 @@ from ..wp_bridge.db import Database
 from ..wp_bridge.rest import RestError
 from ..wp_bridge.tables.users import User, get_user
 from . import danger_zone, webhooks
-from .customer_grid import GridState, to_query
+from .customer_grid import GridState, count_matching, to_query
 from .events import Actor, record
 
 ACTIONS = ("subscribe", "unsubscribe", "assign_group", "delete")
@@ -58,7 +58,32 @@ def _query(selection: Selection):
 
 def selected_count(db: Database, selection: Selection) -> int:
     """How many customers the selection covers."""
-    return store.count(db, _query(selection))
+    return count_matching(db, selection.state, selection.ids)
+
+
+@dataclass(frozen=True)
+class MassPlan:
+    """What the confirmation page shows: how many customers, the group (assign_group), and for
+    delete the rows and those that will be refused (id → why)."""
+
+    count: int
+    group: dict | None = None
+    rows: list[dict] = field(default_factory=list)
+    blocked: dict[int, str] = field(default_factory=dict)
+
+
+def plan(db: Database, selection: Selection, action: str, group_id: int | None) -> MassPlan:
+    """Check the action and the selection and say what confirming would do. Raises Invalid
+    (unknown action or group, nothing selected, too many to delete)."""
+    check_action(db, action, group_id)
+    count = selected_count(db, selection)
+    if count == 0:
+        raise Invalid({"selection": [gettext("Select at least one customer.")]})
+    group = customer_groups.get(db, group_id) if action == "assign_group" else None
+    if action != "delete":
+        return MassPlan(count, group)
+    rows = rows_to_delete(db, selection)
+    return MassPlan(count, group, rows, delete_blockers(db, rows))
 
 
 def check_action(db: Database, action: str, group_id: int | None) -> None:

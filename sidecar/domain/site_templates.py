@@ -162,12 +162,22 @@ def start_switch(
     return _request(wp, settings, site_id, template_id, actor, source)
 
 
-def start_undo(wp: WordPress, settings: Settings, site_id: int, actor: Actor, *, source: str):
+def start_undo(
+    wp: WordPress,
+    settings: Settings,
+    site_id: int,
+    actor: Actor,
+    *,
+    source: str,
+    confirmed: bool,
+):
     """Queue restoring the site's previous content and start it; return the switch id.
 
-    Raises NotFound (no such site, nothing to restore), Forbidden (switching off on the
-    network) or Conflict (a switch of the site is running).
+    Raises Invalid (``confirmed`` is false), NotFound (no such site, nothing to restore),
+    Forbidden (switching off on the network) or Conflict (a switch of the site is running).
     """
+    if not confirmed:
+        raise Invalid({"confirm": [gettext("Confirm that the current site will be replaced.")]})
     _require_target(wp, site_id)
     if source != "admin" and not switching_enabled(wp.db, wp.network_id):
         raise Forbidden(gettext("Template switching is turned off on this network."))
@@ -195,10 +205,15 @@ def apply_signup_template(
         return None
 
 
-def reset_to_template(wp: WordPress, settings: Settings, site_id: int, actor: Actor) -> int:
+def reset_to_template(
+    wp: WordPress, settings: Settings, site_id: int, actor: Actor, *, confirmed: bool
+) -> int:
     """Network admin: switch the site onto the template it uses now again (fresh copy).
 
-    Raises NotFound (no such site, or the site uses no template) or Conflict."""
+    Raises Invalid (``confirmed`` is false), NotFound (no such site, or the site uses no
+    template) or Conflict."""
+    if not confirmed:
+        raise Invalid({"confirm": [gettext("Confirm that the site's content will be replaced.")]})
     _require_target(wp, site_id)
     settle(wp.db, site_id)
     template = current_template(wp, site_id)

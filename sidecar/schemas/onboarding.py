@@ -17,6 +17,7 @@ from marshmallow import (
 )
 
 from . import lazy_text
+from .account_fields import site_path_field, site_title_field, username_field
 from .signup import RESERVED_PATHS
 
 
@@ -104,29 +105,11 @@ class AddCustomerForm(Schema):
             "invalid": lazy_text("Enter a valid email address."),
         },
     )
-    username = fields.String(
-        required=True,
-        validate=validate.Regexp(
-            r"^[a-z0-9]{4,60}$", error=lazy_text("Use 4 to 60 lowercase letters and digits.")
-        ),
-        error_messages={"required": lazy_text("Choose a username.")},
-    )
-    site_path = fields.String(
-        required=True,
-        validate=validate.Regexp(
-            r"^[a-z0-9][a-z0-9-]{2,62}$",
-            error=lazy_text(
-                "Use 3 to 63 lowercase letters, digits or hyphens, starting with a letter or digit."
-            ),
-        ),
-        error_messages={"required": lazy_text("Choose the site's address.")},
-    )
-    site_title = fields.String(
-        required=True,
-        validate=validate.Length(
-            1, 100, error=lazy_text("Give the site a title (up to 100 characters).")
-        ),
-        error_messages={"required": lazy_text("Give the site a title.")},
+    username = username_field()
+    site_path = site_path_field(lazy_text("Choose the site's address."))
+    site_title = site_title_field(
+        lazy_text("Give the site a title (up to 100 characters)."),
+        lazy_text("Give the site a title."),
     )
     password = fields.String(
         load_default="",

@@ -16,6 +16,7 @@ from marshmallow import (
 )
 
 from . import lazy_text
+from .account_fields import site_path_field, site_title_field, username_field
 
 # WordPress keeps these for itself in a subdirectory network (get_subdirectory_reserved_names).
 RESERVED_PATHS = frozenset(
@@ -48,30 +49,12 @@ class SignupForm(Schema):
         },
     )
     package_ids = fields.List(fields.Integer(strict=False), load_default=list)
-    site_path = fields.String(
-        required=True,
-        validate=validate.Regexp(
-            r"^[a-z0-9][a-z0-9-]{2,62}$",
-            error=lazy_text(
-                "Use 3 to 63 lowercase letters, digits or hyphens, starting with a letter or digit."
-            ),
-        ),
-        error_messages={"required": lazy_text("Choose your site's address.")},
+    site_path = site_path_field(lazy_text("Choose your site's address."))
+    site_title = site_title_field(
+        lazy_text("Give your site a title (up to 100 characters)."),
+        lazy_text("Give your site a title."),
     )
-    site_title = fields.String(
-        required=True,
-        validate=validate.Length(
-            1, 100, error=lazy_text("Give your site a title (up to 100 characters).")
-        ),
-        error_messages={"required": lazy_text("Give your site a title.")},
-    )
-    username = fields.String(
-        required=True,
-        validate=validate.Regexp(
-            r"^[a-z0-9]{4,60}$", error=lazy_text("Use 4 to 60 lowercase letters and digits.")
-        ),
-        error_messages={"required": lazy_text("Choose a username.")},
-    )
+    username = username_field()
     email = fields.Email(
         required=True,
         error_messages={

@@ -70,7 +70,7 @@ def switch_progress():
         state=state,
         latest=state.latest,
         steps=STEP_LABELS,
-        status_url=_status_path(),
+        status_url="/templates/status",
         site_url=get_summary(get_wp(), g.viewer.site.blog_id).url,
     )
 
@@ -99,11 +99,14 @@ def process_undo():
     """Restore the previous site (swap the kept backup back in), then show the progress."""
     try:
         form = load_form(SWITCH_FORM)
-        if not form["confirm"]:
-            raise Invalid({"confirm": [gettext("Confirm that the current site will be replaced.")]})
         _visible_state()
         site_templates.start_undo(
-            get_wp(), settings(), g.viewer.site.blog_id, current_actor(), source="account"
+            get_wp(),
+            settings(),
+            g.viewer.site.blog_id,
+            current_actor(),
+            source="account",
+            confirmed=form["confirm"],
         )
     except Invalid as refused:
         state = _visible_state()
@@ -131,10 +134,6 @@ def _confirm_page(state, template, errors: dict | None = None, status: int = 200
         errors=errors or {},
         form=request.form if errors else {},
     )
-
-
-def _status_path() -> str:
-    return "/templates/status"
 
 
 def _public_status(latest: dict) -> dict:

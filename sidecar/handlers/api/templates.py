@@ -71,7 +71,9 @@ def switch_status(site_id):
 @blueprint.response(202, SwitchSchema)
 def undo_switch(site_id):
     """Restore the site's previous content (404 when no backup is kept any more)."""
-    switch_id = site_templates.start_undo(get_wp(), settings(), site_id, api_actor(), source="api")
+    switch_id = site_templates.start_undo(
+        get_wp(), settings(), site_id, api_actor(), source="api", confirmed=True
+    )
     return _switch(site_id, switch_id)
 
 

@@ -8,24 +8,22 @@ proxy's ``page``/``sc`` parameters in wp-admin.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Response, g, redirect, request
-from flask_babel import gettext
 from marshmallow import ValidationError
 
 from ...auth import current_actor
 from ...context import get_db, get_wp, settings
 from ...domain import customer_edit, customer_groups, customer_mass, customer_pages
+from ...domain.clock import utcnow
 from ...domain.customer_columns import BY_KEY, COLUMNS, display, select_options
-from ...domain.customer_export import chunks, export, spool
+from ...domain.customer_export import chunks, spooled_export
 from ...domain.customer_grid import (
     COUNT_CAP,
     PER_PAGE,
     GridPage,
     GridState,
-    count_matching,
     grid_page,
     has_state,
     parse_state,
@@ -33,7 +31,6 @@ from ...domain.customer_grid import (
 from ...errors import Invalid, NotFound
 from ...schemas.billing_address import COUNTRIES
 from ...schemas.customers import CHECKBOXES, CUSTOMER_FORM, GROUP_FORM, MASS_ACTION_FORM, VIEW_FORM
-from ...wp_bridge.db import connect
 from ..fragments import render_fragment
 from ..inputs import load_form
 from . import blueprint
@@ -214,26 +211,18 @@ def mass_action():
     state = _posted_state()
     form = load_form(MASS_ACTION_FORM)
     selection = _selection(form, state)
-    db = get_db()
     try:
-        customer_mass.check_action(db, form["action"], form["group_id"])
-        count = count_matching(db, state, selection.ids)
-        if count == 0:
-            raise Invalid({"selection": [gettext("Select at least one customer.")]})
-        rows = customer_mass.rows_to_delete(db, selection) if form["action"] == "delete" else []
+        plan = customer_mass.plan(get_db(), selection, form["action"], form["group_id"])
     except Invalid as refused:
         return _grid(state, errors=refused.errors)
     if not form["confirmed"]:
         return render_fragment(
             "network/customers_confirm.html",
             form=form,
-            count=count,
-            rows=rows,
-            blocked=customer_mass.delete_blockers(db, rows) if rows else {},
-            group=next(
-                (gr for gr in customer_groups.group_choices(db) if gr["id"] == form["group_id"]),
-                None,
-            ),
+            count=plan.count,
+            rows=plan.rows,
+            blocked=plan.blocked,
+            group=plan.group,
             state=state,
         )
     result = customer_mass.run(
@@ -256,23 +245,16 @@ def export_customers():
     else:
         state, _view = _current_state()
         ids, fmt = None, request.args.get("format", "csv")
-    if fmt not in ("csv", "xlsx", "xml"):
-        fmt = "csv"
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
-    export_db = connect(settings().database)  # a connection of its own for the unbuffered cursor
     try:
-        file = export(export_db, state, fmt, ids=ids, stamp=stamp)
-        spooled, size = spool(file.body)
+        made = spooled_export(settings().database, state, fmt, ids=ids, now=utcnow())
     except Invalid as refused:
         return _grid(state, errors=refused.errors)
-    finally:
-        export_db.close()
     return Response(
-        chunks(spooled),
-        content_type=file.mimetype,
+        chunks(made.file),
+        content_type=made.mimetype,
         headers={
-            "Content-Disposition": f'attachment; filename="{file.filename}"',
-            "Content-Length": str(size),
+            "Content-Disposition": f'attachment; filename="{made.filename}"',
+            "Content-Length": str(made.size),
             "Cache-Control": "no-store",
         },
     )

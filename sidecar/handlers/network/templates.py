@@ -141,14 +141,21 @@ def confirm_reset(site_id: int):
 @blueprint.post("/templates/sites/<int:site_id>/reset")
 def reset_site(site_id: int):
     """Replace the site's content with a fresh copy of its template (background switch)."""
-    if not load_form(SWITCH_FORM)["confirm"]:
+    confirmed = load_form(SWITCH_FORM)["confirm"]
+    try:
+        site_templates.reset_to_template(
+            get_wp(), settings(), site_id, current_actor(), confirmed=confirmed
+        )
+    except Invalid as refused:
         site = get_summary(get_wp(), site_id)
         template = site_templates.current_template(get_wp(), site_id)
-        errors = {"confirm": [lazy_gettext("Confirm that the site's content will be replaced.")]}
         return render_fragment(
-            "network/templates_reset.html", status=400, site=site, origin=template, errors=errors
+            "network/templates_reset.html",
+            status=400,
+            site=site,
+            origin=template,
+            errors=refused.errors,
         )
-    site_templates.reset_to_template(get_wp(), settings(), site_id, current_actor())
     return redirect(url_for("network.templates", done="reset"), code=303)
 
 
