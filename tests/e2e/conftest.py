@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = os.environ.get("SIDECAR_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -45,9 +46,18 @@ def new_page(browser):
 
 
 def log_in(page, site_url: str, login: str, password: str) -> None:
-    """Log in through wp-login.php like a person and wait for the dashboard."""
-    page.goto(f"{site_url.rstrip('/')}/wp-login.php")
-    page.fill("#user_login", login)
-    page.fill("#user_pass", password)
-    page.click("#wp-submit")
-    page.wait_for_selector("#adminmenu")
+    """Log in through wp-login.php like a person and wait for the dashboard. A log-in whose
+    dashboard has not appeared after 45 s is tried once more (now and then, under load, the
+    built-in PHP server leaves one request hanging; the cause is not found yet); a second
+    failure fails the test with the page it stopped on."""
+    for attempt in (1, 2):
+        page.goto(f"{site_url.rstrip('/')}/wp-login.php")
+        page.fill("#user_login", login)
+        page.fill("#user_pass", password)
+        page.click("#wp-submit")
+        try:
+            page.wait_for_selector("#adminmenu", timeout=45_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise AssertionError(f"the log-in of {login} stopped at {page.url}") from None
