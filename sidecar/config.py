@@ -40,6 +40,7 @@ class DatabaseSettings:
     table_prefix: str
     tls: str = "off"
     tls_ca: str = ""
+    lock_wait_seconds: int = 15
     password: str = field(default="", repr=False)
 
 
@@ -197,6 +198,7 @@ class DatabaseSchema(_Section):
         ),
     )
     tls_ca = fields.String(load_default="")
+    lock_wait_seconds = _int_field(1, 3600, load_default=15)
 
     @post_load
     def build(self, data, **_):

@@ -74,7 +74,8 @@ def _attempt(db: Database, session, delivery: dict, timeout: int, max_attempts: 
         return
     status, error, seconds = _post(session, delivery, timeout)
     ok = status is not None and 200 <= status < 300
-    with db.transaction():
+
+    def record() -> None:
         store.log_attempt(db, delivery_id, status, int(seconds * 1000), error)
         if ok:
             store.mark_delivered(db, delivery_id, status)
@@ -82,6 +83,8 @@ def _attempt(db: Database, session, delivery: dict, timeout: int, max_attempts: 
             attempts = int(delivery["attempts"]) + 1
             retry = backoff_seconds(attempts) if attempts < max_attempts else None
             store.mark_failed(db, delivery_id, status, error, retry)
+
+    db.retrying(record)  # another worker's claim may deadlock with this update; retried
     metrics.observe_webhook_delivery(delivery["event_type"], seconds, ok)
     log.info(
         "webhook delivery %s (%s) attempt %s: %s %s",

@@ -11,7 +11,7 @@ from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException
 
 from ..errors import BadRequest, NotFound, SidecarError, Unavailable
-from ..wp_bridge.db import DatabaseUnavailable
+from ..wp_bridge.db import DatabaseBusy, DatabaseUnavailable
 from ..wp_bridge.rest import RestError, WordPressUnavailable
 from .fragments import render_fragment
 
@@ -24,6 +24,11 @@ _HTTP_MESSAGES = {
     405: lazy_gettext("This action is not possible here."),
     413: lazy_gettext("What you sent is too large."),
 }
+
+# Another change held the rows this one needed; the transaction was rolled back whole.
+_DATABASE_BUSY = lazy_gettext(
+    "Someone else was changing the same data, so nothing was changed. Please try again."
+)
 
 # WordPress (the site itself) does not answer: nothing was changed, the person can retry.
 _WORDPRESS_DOWN = lazy_gettext(
@@ -58,6 +63,11 @@ def register(app: Flask) -> None:
     def unavailable(error: Exception):
         log.warning("dependency unavailable: %s", error)
         return domain_error(Unavailable())
+
+    @app.errorhandler(DatabaseBusy)
+    def busy(error: Exception):
+        log.warning("database lock conflict: %s", error)
+        return domain_error(Unavailable(_DATABASE_BUSY, code="busy"))
 
     @app.errorhandler(WordPressUnavailable)
     def wordpress_unavailable(error: Exception):

@@ -22,7 +22,8 @@ def claim_due(db: Database, limit: int, hold_seconds: int) -> list[Row]:
     claimed row is ``sending`` until ``hold_seconds`` from now. Returns them with the
     webhook's url and secret."""
     deliveries = table(db.prefix, "webhook_deliveries")
-    with db.transaction():
+
+    def claim() -> list[int]:
         rows = db.fetch_all(
             f"SELECT id FROM {deliveries} WHERE (status = 'pending'"
             " AND next_attempt_at <= UTC_TIMESTAMP()) OR (status = 'sending'"
@@ -30,18 +31,22 @@ def claim_due(db: Database, limit: int, hold_seconds: int) -> list[Row]:
             (limit,),
         )
         ids = [int(row["id"]) for row in rows]
-        if not ids:
-            return []
-        marks = ", ".join(["%s"] * len(ids))
-        db.execute(
-            f"UPDATE {deliveries} SET status = 'sending',"
-            f" claimed_until = UTC_TIMESTAMP() + INTERVAL %s SECOND WHERE id IN ({marks})",
-            (hold_seconds, *ids),
-        )
+        if ids:
+            db.execute(
+                f"UPDATE {deliveries} SET status = 'sending', claimed_until ="
+                f" UTC_TIMESTAMP() + INTERVAL %s SECOND WHERE id IN ({_marks(ids)})",
+                (hold_seconds, *ids),
+            )
+        return ids
+
+    # two workers claiming at once can deadlock on the (status, next_attempt_at) index
+    ids = db.retrying(claim)
+    if not ids:
+        return []
     return db.fetch_all(
         f"SELECT d.*, h.url, h.secret, h.active FROM {deliveries} d"
         f" JOIN {table(db.prefix, 'webhooks')} h ON h.id = d.webhook_id"
-        f" WHERE d.id IN ({marks}) ORDER BY d.id",
+        f" WHERE d.id IN ({_marks(ids)}) ORDER BY d.id",
         tuple(ids),
     )
 
@@ -126,3 +131,7 @@ def reschedule_now(db: Database, delivery_id: int, webhook_id: int | None = None
             (delivery_id,),
         )
     return True
+
+
+def _marks(ids: list[int]) -> str:
+    return ", ".join(["%s"] * len(ids))

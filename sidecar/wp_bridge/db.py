@@ -11,10 +11,10 @@ validated prefix) and pass every *value* as a parameter, never spliced into SQL.
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import pymysql
 import pymysql.cursors
@@ -22,10 +22,16 @@ import pymysql.cursors
 from ..config import DatabaseSettings
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 class DatabaseUnavailable(Exception):
     """The database cannot be reached or dropped the connection."""
+
+
+class DatabaseBusy(Exception):
+    """InnoDB gave up on a lock: this transaction was a deadlock's victim (rolled back) or a
+    lock wait timed out. Running the whole transaction again is the remedy."""
 
 
 def connect(settings: DatabaseSettings) -> Database:
@@ -46,6 +52,7 @@ def connect(settings: DatabaseSettings) -> Database:
             read_timeout=60,
             write_timeout=60,
             cursorclass=pymysql.cursors.DictCursor,
+            init_command=_lock_wait(settings.lock_wait_seconds),
             **_tls_options(settings.tls, settings.tls_ca),
         )
     except pymysql.err.OperationalError as error:
@@ -53,6 +60,12 @@ def connect(settings: DatabaseSettings) -> Database:
             f"cannot connect to MySQL at {settings.host}:{settings.port}"
         ) from error
     return Database(conn, settings.table_prefix)
+
+
+def _lock_wait(seconds: int) -> str:
+    """The session's row-lock patience: a request gives up (DatabaseBusy) instead of waiting
+    MariaDB's 50 s, longer than the web server lets a worker run."""
+    return f"SET SESSION innodb_lock_wait_timeout = {int(seconds)}"
 
 
 def _tls_options(mode: str, ca_file: str) -> dict:
@@ -123,6 +136,26 @@ class Database:
         self._depth -= 1
         self._commit(level)
 
+    def retrying(self, work: Callable[[], T], attempts: int = 4) -> T:
+        """Run ``work()`` as one transaction; when InnoDB rolls it back as a deadlock victim
+        or a lock wait times out, run it again from the start (up to ``attempts`` times).
+
+        Concurrent workers updating rows of one indexed queue can deadlock on the index's
+        records; the database's advice is to retry the whole transaction. Inside an outer
+        transaction the work runs once, as a savepoint: only the outer owner can start over.
+        Raises the last error."""
+        if self.in_transaction:
+            with self.transaction():
+                return work()
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction():
+                    return work()
+            except DatabaseBusy:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
+
     @contextmanager
     def named_lock(self, name: str, wait_seconds: int = 0) -> Iterator[bool]:
         """Hold the MySQL lock ``name`` (``GET_LOCK``) for the block; yields False, without
@@ -168,10 +201,19 @@ class Database:
         except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as error:
             if _is_connection_error(error):
                 raise DatabaseUnavailable("the database connection was lost") from error
+            if _is_lock_conflict(error):
+                raise DatabaseBusy(error.args[1] if len(error.args) > 1 else "") from error
             raise
 
 
 _CONNECTION_ERRORS = {2003, 2006, 2013, 2055, 1927}
+
+
+_LOCK_CONFLICTS = {1205, 1213}  # lock wait timeout, deadlock
+
+
+def _is_lock_conflict(error: Exception) -> bool:
+    return bool(error.args) and error.args[0] in _LOCK_CONFLICTS
 
 
 def _is_connection_error(error: Exception) -> bool:

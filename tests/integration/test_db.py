@@ -46,3 +46,50 @@ def test_unreachable_database_is_a_clear_error(settings):
 
     with pytest.raises(DatabaseUnavailable, match="cannot connect"):
         connect(replace(settings.database, port=1))
+
+
+def test_retrying_runs_a_deadlock_victim_again_until_both_transactions_land(settings, migrated):
+    """Two connections take two rows in opposite order: InnoDB rolls one back as the deadlock
+    victim, and ``retrying`` runs that one's work again, so both increments land."""
+    import threading
+
+    setup = connect(settings.database)
+    setup.execute("DROP TABLE IF EXISTS sidecar_test_deadlock")
+    setup.execute("CREATE TABLE sidecar_test_deadlock (id INT PRIMARY KEY, v INT) ENGINE=InnoDB")
+    setup.execute("INSERT INTO sidecar_test_deadlock VALUES (1, 0), (2, 0)")
+    setup.conn.commit()
+    holding = {1: threading.Event(), 2: threading.Event()}
+    runs, errors = [], []
+
+    def worker(first: int, second: int) -> None:
+        conn = connect(settings.database)
+
+        def work() -> None:
+            runs.append(first)
+            bump = "UPDATE sidecar_test_deadlock SET v = v + 1 WHERE id = %s"
+            conn.execute(bump, (first,))
+            if not holding[first].is_set():  # only the first attempt waits for the crossing
+                holding[first].set()
+                holding[second].wait(10)
+            conn.execute(bump, (second,))
+
+        try:
+            conn.retrying(work)
+        except Exception as error:  # reported below, so the test names it
+            errors.append(error)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker, args=pair) for pair in ((1, 2), (2, 1))]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert errors == []
+        assert len(runs) == 3  # one of the two was rolled back once and ran again
+        values = setup.fetch_all("SELECT v FROM sidecar_test_deadlock ORDER BY id")
+        assert [r["v"] for r in values] == [2, 2]
+    finally:
+        setup.execute("DROP TABLE IF EXISTS sidecar_test_deadlock")
+        setup.close()

@@ -6,6 +6,7 @@ half-written, and the very next request served again — no restart."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import threading
@@ -123,6 +124,53 @@ def test_connection_killed_mid_write_gives_503_no_partial_write_and_recovers(
 
     again = call(sidecar_url, network, dave, "/account/billing-address", "POST", form)
     assert again.status_code in (200, 303), again.text  # the same worker, a new connection
+    assert billing_row(admin_db, dave["user_id"])["billing_city"] == form["billing_city"]
+
+
+@pytest.fixture
+def impatient_app(settings, migrated):
+    """The sidecar's app (in process) whose connections give up on a row lock after 1 s."""
+    from sidecar import create_app
+
+    database = dataclasses.replace(settings.database, lock_wait_seconds=1)
+    return create_app(dataclasses.replace(settings, database=database)).test_client()
+
+
+def test_a_lock_wait_timeout_gives_503_busy_no_partial_write(
+    impatient_app, network, dave, admin_db
+):
+    """We hold the gap after the event log's last row, so the save's event INSERT waits on
+    it until InnoDB gives up: the person is told to try again, and the customer row that
+    was already updated in the same transaction is rolled back with it."""
+
+    def send(path, method="GET", data=None):
+        headers = assertion_header(
+            network,
+            aud="account",
+            sub=dave["user_id"],
+            blog=dave["blog_id"],
+            path=path,
+            method=method,
+        )
+        return impatient_app.open(path, method=method, headers=headers, data=data)
+
+    page = send("/account/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    form = {**personal_billing(dave), "csrf_token": token}
+    before = billing_row(admin_db, dave["user_id"])
+    with admin_db.transaction():
+        admin_db.fetch_all(
+            "SELECT id FROM wp_sidecar_events WHERE id > (SELECT MAX(id) FROM"
+            " wp_sidecar_events) FOR UPDATE"
+        )
+        answer = send("/account/billing-address", "POST", form)
+    assert answer.status_code == 503, answer.get_data(as_text=True)
+    assert answer.headers["Retry-After"] == "30"
+    assert "try again" in answer.get_data(as_text=True).lower()
+    assert billing_row(admin_db, dave["user_id"]) == before
+
+    again = send("/account/billing-address", "POST", form)
+    assert again.status_code in (200, 303), again.get_data(as_text=True)
     assert billing_row(admin_db, dave["user_id"])["billing_city"] == form["billing_city"]
 
 
