@@ -13,7 +13,8 @@ Measured (each way on the same template):
   in Python (the same byte-exact replacer) and written back with one UPDATE per row, as PHP
   plugins do;
 - the sidecar's switch: ``switch_worker.run`` end to end (copy with rewriting in SQL,
-  serialized values in batches, identity options, media, the atomic rename, the cache clear).
+  serialized values in batches, identity options, media, the atomic rename, the cache clear);
+  like the floor, the best of two runs.
 Afterwards the template URL is searched in every table of the switched site: it must be gone.
 Everything generated is removed at the end.
 """
@@ -89,14 +90,7 @@ def run(network: dict, scale: float) -> list[Result]:
             _fill(db, int(site["id"]), site["home"], scale)
         floor = min(_floor(db, int(template["id"])) for _ in range(2))
         row_by_row, rbr_left = _row_by_row(db, template, target)
-        switch_id = template_switch.request_switch(
-            db, site_id=int(target["id"]), template_site_id=int(template["id"]), actor=SYSTEM
-        )
-        made.append(switch_id)
-        started = time.perf_counter()
-        state = switch_worker.run(settings, db, switch_id, cache_clearer(settings))
-        full = time.perf_counter() - started
-        assert state == "done", state
+        full = min(_switch(settings, db, template, target, made) for _ in range(2))
         left = _left(db, int(target["id"]), template)
     finally:
         for switch_id in [*made, SCRATCH_SWITCH]:
@@ -181,6 +175,20 @@ def _fill(db: Database, blog_id: int, home: str, scale: float) -> None:
         f" CONCAT('Nice, see ', %s, '/c/', seq), '1' FROM seq_1_to_{max(1, posts // 10)}",
         (home, home),
     )
+
+
+def _switch(settings, db: Database, template: dict, target: dict, made: list[int]) -> float:
+    """One full switch of the target to the template, end to end; seconds. (Best of two is
+    reported, as for the floor: the second runs onto the first one's result.)"""
+    switch_id = template_switch.request_switch(
+        db, site_id=int(target["id"]), template_site_id=int(template["id"]), actor=SYSTEM
+    )
+    made.append(switch_id)
+    started = time.perf_counter()
+    state = switch_worker.run(settings, db, switch_id, cache_clearer(settings))
+    elapsed = time.perf_counter() - started
+    assert state == "done", state
+    return elapsed
 
 
 def _q(db: Database, text: str) -> str:

@@ -16,20 +16,19 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..config import Settings
 from ..store import template_switches as store
 from ..wp_bridge import site_copy
-from ..wp_bridge.db import Database, Row, connect
+from ..wp_bridge.db import Database, Row
 from ..wp_bridge.tables.options import get_options
 from ..wp_bridge.tables.sites import get_site
-from . import events, switch_media, webhooks
+from . import events, switch_copy, switch_media, webhooks
 from .clock import utcnow
 from .events import SYSTEM
-from .search_replace import Pair, Replacer, plan_pairs, prefix_pair
+from .search_replace import Pair, plan_pairs, prefix_pair
 from .sweep import uploads_dir
 from .template_switch import undo_until
 
@@ -61,7 +60,6 @@ IDENTITY_OPTIONS = (
 IDENTITY_LIKE = ("sidecar%", "\\_transient\\_sidecar%", "\\_transient\\_timeout\\_sidecar%")
 DROPPED_LIKE = ("\\_transient\\_%", "\\_site\\_transient\\_%")
 """The template's transients (caches) are not copied."""
-NAME_COLUMNS = ("option_name", "meta_key")
 PROGRESS_SECONDS = 0.5
 ROW_WAITS = 10
 
@@ -152,7 +150,7 @@ def _switch(ctx: Context) -> None:
     pairs = _pairs(ctx, template_id)
     ctx.progress("copying_tables", 5)
     timer = _Timer(ctx.id)
-    copy_site(ctx.settings, db, ctx.id, template_id, source, pairs, ctx.site_id, ctx.progress)
+    _copy_tables(ctx, template_id, source, pairs)
     timer.lap("copy+rewrite")
     checkpoint("after_copy")
     ctx.progress("rewriting_urls", 60)
@@ -217,93 +215,18 @@ def _pairs(ctx: Context, template_id: int) -> list[Pair]:
     )
 
 
-def pairs_for(column: str, pairs: list[Pair], name_pair: Pair) -> list[Pair]:
-    """The pairs of one column: name columns also get the table-prefix pair."""
-    return [*pairs, name_pair] if column in NAME_COLUMNS else pairs
+def _copy_tables(ctx: Context, template_id: int, source: list[str], pairs: list[Pair]) -> None:
+    """Every template table into a staging table, rewritten (``switch_copy``); progress runs
+    from 5 to 55 % and the ``mid_rewrite`` crash point is half-way."""
+    tables = switch_copy.plan_tables(ctx.db, ctx.id, template_id, source, pairs, ctx.site_id)
 
-
-def copy_site(
-    settings: Settings,
-    db: Database,
-    switch_id: int,
-    template_id: int,
-    suffixes: list[str],
-    pairs: list[Pair],
-    target_id: int,
-    progress: Callable[[str, int], None] | None = None,
-) -> int:
-    """Copy every table of the template into staging tables, each with ONE ``INSERT …
-    SELECT`` that rewrites plain text values in SQL and takes the serialized values rewritten
-    in Python (byte-exact) from a joined temporary table, so every row is written once.
-
-    The Python side runs in a thread on its own connection (reading the template's live
-    tables) one table ahead of this connection; both go smallest first, so the biggest
-    table's values are rewritten while the others are copied. Returns the rows copied."""
-    sizes = site_copy.table_rows(db, [site_copy.live_table(db, template_id, s) for s in suffixes])
-    order = sorted(suffixes, key=lambda s: sizes.get(site_copy.live_table(db, template_id, s), 0))
-    reader = connect(settings.database)
-    pool = ThreadPoolExecutor(1)
-    try:
-        futures = {
-            suffix: pool.submit(table_updates, reader, template_id, suffix, pairs, target_id)
-            for suffix in order
-        }
-        return _copy_tables(db, switch_id, template_id, order, pairs, target_id, futures, progress)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        reader.close()
-
-
-def _copy_tables(db, switch_id, template_id, order, pairs, target_id, futures, progress) -> int:
-    name_pair = prefix_pair(db.prefix, template_id, target_id)
-    total = 0
-    for number, suffix in enumerate(order, 1):
-        source = site_copy.live_table(db, template_id, suffix)
-        expressions = {
-            column["name"]: site_copy.replace_expression(
-                column["name"], pairs_for(column["name"], pairs, name_pair)
-            )
-            for column in site_copy.columns(db, source)
-            if column["is_text"] and not column["generated"]
-        }
-        staging = site_copy.work_table(db, switch_id, "s", suffix)
-        total += site_copy.copy_table(db, staging, source, expressions, futures[suffix].result())
-        if progress is not None:
-            progress("copying_tables", 5 + 50 * number // len(order))
-        if number == len(order) // 2:
+    def on_table(done: int, total: int) -> None:
+        ctx.progress("copying_tables", 5 + 50 * done // total)
+        if done == total // 2:
             checkpoint("mid_rewrite")
-    return total
 
-
-def table_updates(
-    db: Database, template_id: int, suffix: str, pairs: list[Pair], target_id: int
-) -> dict[str, tuple[list[tuple[str, str]], list[tuple]]]:
-    """The template table's serialized values that hold a search string, rewritten in Python
-    (byte-exact): column → (key columns with types, rows of (key…, new value)); for a table
-    without a primary key the key is the column itself and rows are (old value, new value)."""
-    name_pair = prefix_pair(db.prefix, template_id, target_id)
-    source = site_copy.live_table(db, template_id, suffix)
-    key = site_copy.primary_key(db, source)
-    all_columns = site_copy.columns(db, source)
-    types = {column["name"]: column["column_type"] for column in all_columns}
-    replacers = {
-        column["name"]: Replacer(pairs_for(column["name"], pairs, name_pair))
-        for column in all_columns
-        if column["is_text"] and not column["generated"]
-    }
-    searches = {name: replacer.searches for name, replacer in replacers.items()}
-    rows = site_copy.fetch_serialized(db, source, key, searches)
-    found = {}
-    for number, (name, replacer) in enumerate(replacers.items()):
-        updates = []
-        for row in rows:
-            old = row[f"_v{number}"]
-            if old is not None and (new := replacer.value(old)) != old:
-                updates.append((*(row[k] for k in key), new) if key else (old, new))
-        if updates:
-            by = key or [name]
-            found[name] = ([(k, types[k]) for k in by], updates)
-    return found
+    name_pair = prefix_pair(ctx.db.prefix, template_id, ctx.site_id)
+    switch_copy.copy_site(ctx.settings, ctx.db, tables, pairs, name_pair, on_table)
 
 
 def _keep_identity(db: Database, switch_id: int, site_id: int, source: list[str]) -> None:

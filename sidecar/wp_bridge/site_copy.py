@@ -8,7 +8,8 @@ moved away). No site prefix can look like that (site prefixes are digits), so th
 find and clean. A name over MySQL's 64 characters keeps its first part and ends in a hash.
 
 Rows never travel through Python except the few PHP-serialized values that hold a search
-string (``fetch_serialized``, written back through a joined temporary table).
+string (``fetch_serialized``): the copy takes every other row with ``copy_rows`` and those
+with ``copy_rewritten`` (their new values joined from a temporary table).
 """
 
 from __future__ import annotations
@@ -148,47 +149,71 @@ def primary_key(db: Database, table_name: str) -> list[str]:
     return [row["name"] for row in rows]
 
 
-def copy_table(
+def create_like(db: Database, target: str, source: str) -> None:
+    """``CREATE TABLE target LIKE source`` (``target`` must not exist yet)."""
+    db.execute(f"CREATE TABLE {quoted(target)} LIKE {quoted(source)}")
+
+
+def copy_table(db: Database, target: str, source: str, expressions: dict | None = None) -> int:
+    """``create_like`` then every row with ``copy_rows``; returns the number of rows."""
+    create_like(db, target, source)
+    return copy_rows(db, target, source, expressions or {})
+
+
+def copy_rows(
     db: Database,
     target: str,
     source: str,
     expressions: dict[str, tuple[str, list]],
-    values: dict[str, tuple[list[tuple[str, str]], list[tuple]]] | None = None,
+    where: tuple[str, list] = ("", []),
 ) -> int:
-    """``CREATE TABLE target LIKE source`` (``target`` must not exist yet) then ONE
-    ``INSERT … SELECT`` of all rows, computing the columns named in ``expressions`` (column →
-    (SQL over ``s.column``, params)).
+    """ONE ``INSERT … SELECT`` of the rows of ``source`` (alias ``s``) matching ``where``
+    (SQL and params; "" for all) into ``target``, computing the columns named in
+    ``expressions`` (column → (SQL over ``s.column``, params)). Returns the rows copied."""
+    names, selects, params = _select_list(db, source, expressions, {})
+    condition, condition_params = where
+    return db.execute(
+        f"INSERT INTO {quoted(target)} ({', '.join(names)}) SELECT {', '.join(selects)}"
+        f" FROM {quoted(source)} s" + (f" WHERE {condition}" if condition else ""),
+        params + list(condition_params),
+    )
 
-    ``values`` gives ready values for some rows of a column: column → (key columns with
-    types, rows of (key…, new value)). They are loaded into a temporary table and joined, so
-    each row is still written once. A column whose key is the column itself (a table without
-    a primary key) is updated by value after the copy. Returns the number of rows copied."""
-    db.execute(f"CREATE TABLE {quoted(target)} LIKE {quoted(source)}")
-    joins, later, loaded = [], [], []
-    for number, (column, (key, rows)) in enumerate((values or {}).items()):
-        if not rows:
-            continue
-        if [name for name, _type in key] == [column]:
-            later.append((column, rows))
-            continue
-        temp = _load_values(db, number, key, rows)
-        loaded.append(temp)
-        on = " AND ".join(f"s.{quoted(k)} = w{number}.k{i}" for i, (k, _t) in enumerate(key))
-        joins.append((column, number, f" LEFT JOIN {temp} w{number} ON {on}"))
+
+def copy_rewritten(
+    db: Database,
+    target: str,
+    source: str,
+    expressions: dict[str, tuple[str, list]],
+    key: list[tuple[str, str]],
+    ready: list[str],
+    rows: list[tuple],
+) -> int:
+    """ONE ``INSERT … SELECT`` of the rows of ``source`` whose key is in ``rows``: ``rows``
+    are (key…, value per column of ``ready``) with the value already rewritten, or None
+    where the column's expression applies. They are loaded into a temporary table that
+    drives the join, so only those rows are read. ``key`` is (column, type) of the primary
+    key. Returns the rows copied."""
+    if not rows:
+        return 0
+    temp = _load_ready(db, key, len(ready), rows)
     try:
-        copied = _insert_select(db, target, source, expressions, joins)
+        names, selects, params = _select_list(db, source, expressions, dict(enumerate(ready)))
+        on = " AND ".join(f"s.{quoted(k)} = w.k{i}" for i, (k, _t) in enumerate(key))
+        return db.execute(
+            f"INSERT INTO {quoted(target)} ({', '.join(names)}) SELECT {', '.join(selects)}"
+            f" FROM {temp} w STRAIGHT_JOIN {quoted(source)} s ON {on}",
+            params,
+        )
     finally:
-        for temp in loaded:
-            db.execute(f"DROP TEMPORARY TABLE IF EXISTS {temp}")
-    for column, rows in later:
-        _update_by_value(db, target, column, rows)
-    return copied
+        db.execute(f"DROP TEMPORARY TABLE IF EXISTS {temp}")
 
 
-def _insert_select(
-    db: Database, target: str, source: str, expressions: dict, joins: list[tuple]
-) -> int:
-    joined = {column: number for column, number, _sql in joins}
+def _select_list(
+    db: Database, source: str, expressions: dict, ready: dict[int, str]
+) -> tuple[list[str], list[str], list]:
+    """Column names, select expressions and params for copying ``source``; a column of
+    ``ready`` (number → name) takes ``w.v{number}`` unless it is NULL."""
+    by_name = {name: number for number, name in ready.items()}
     names, selects, params = [], [], []
     for column in columns(db, source):
         if column["generated"]:
@@ -196,26 +221,22 @@ def _insert_select(
         name = column["name"]
         names.append(quoted(name))
         expression, args = expressions.get(name, (f"s.{quoted(name)}", []))
-        if name in joined:
-            expression = f"IF(w{joined[name]}.k0 IS NULL, {expression}, w{joined[name]}.v)"
+        if name in by_name:
+            expression = f"IFNULL(w.v{by_name[name]}, {expression})"
         selects.append(expression)
         params.extend(args)
-    return db.execute(
-        f"INSERT INTO {quoted(target)} ({', '.join(names)})"
-        f" SELECT {', '.join(selects)} FROM {quoted(source)} s"
-        + "".join(sql for _column, _number, sql in joins),
-        params,
-    )
+    return names, selects, params
 
 
-def _load_values(db: Database, number: int, key: list[tuple[str, str]], rows: list) -> str:
-    """A temporary table ``sidecar_tsw_v{number}`` (k0…, v) holding ``rows``, keyed."""
-    temp = f"sidecar_tsw_v{int(number)}"
+def _load_ready(db: Database, key: list[tuple[str, str]], values: int, rows: list) -> str:
+    """A temporary table ``sidecar_tsw_ready`` (k0…, v0…) holding ``rows``, keyed."""
+    temp = "sidecar_tsw_ready"
     key_defs = ", ".join(f"k{i} {_column_type(kind)} NOT NULL" for i, (_n, kind) in enumerate(key))
+    value_defs = ", ".join(f"v{i} LONGBLOB NULL" for i in range(values))
     primary = ", ".join(f"k{i}" for i in range(len(key)))
     db.execute(f"DROP TEMPORARY TABLE IF EXISTS {temp}")
-    db.execute(f"CREATE TEMPORARY TABLE {temp} ({key_defs}, v LONGBLOB, PRIMARY KEY ({primary}))")
-    marks = ", ".join(["%s"] * (len(key) + 1))
+    db.execute(f"CREATE TEMPORARY TABLE {temp} ({key_defs}, {value_defs}, PRIMARY KEY ({primary}))")
+    marks = ", ".join(["%s"] * (len(key) + values))
     with db.conn.cursor() as cur:
         cur.executemany(f"INSERT INTO {temp} VALUES ({marks})", rows)
     return temp
@@ -265,28 +286,42 @@ def _pcre(search: str) -> str:
     return "(?-i)" + re.escape(search) + "(?![" + BOUNDARY_CLASS + "])"
 
 
+def serialized_filter(searches: dict[str, list[str]], alias: str = "") -> tuple[str, list]:
+    """SQL that is 1 for rows where any column of ``searches`` (column → search strings)
+    looks serialized and contains one of its strings, else 0 (never NULL), and its params.
+    ``alias`` qualifies the columns (``s``). The rows it selects are those
+    ``fetch_serialized`` returns: the copy takes the others with ``NOT`` of it."""
+    tests, params = [], []
+    for column, strings in searches.items():
+        test, args = _serialized_test(column, strings, alias)
+        tests.append(test)
+        params += args
+    return f"IFNULL({' OR '.join(tests) or '0'}, 0)", params
+
+
+def _serialized_test(column: str, strings: list[str], alias: str = "") -> tuple[str, list]:
+    name = f"{alias}.{quoted(column)}" if alias else quoted(column)
+    looks, looks_params = _looks_serialized(name)
+    return f"({looks} AND {name} REGEXP %s)", [*looks_params, any_of(strings)]
+
+
 def fetch_serialized(
     db: Database, table_name: str, key: list[str], searches: dict[str, list[str]]
 ) -> list[Row]:
-    """In ONE scan, the rows where any column of ``searches`` (column → search strings) looks
-    serialized and contains one of its strings: the key columns and, per column ``i`` in
-    order, ``_v{i}`` = the value as bytes when it matched, else None."""
+    """In ONE scan, the rows of ``serialized_filter``: the key columns and, per column
+    ``i`` of ``searches`` in order, ``_v{i}`` = the value as bytes when it matched, else
+    None."""
     if not searches:
         return []
-    selects, conditions, select_params, where_params = [], [], [], []
+    selects, select_params = [], []
     for number, (column, strings) in enumerate(searches.items()):
-        name = quoted(column)
-        looks, looks_params = _looks_serialized(name)
-        test = f"({looks} AND {name} REGEXP %s)"
-        args = [*looks_params, any_of(strings)]
-        selects.append(f"IF({test}, CAST({name} AS BINARY), NULL) AS _v{number}")
-        conditions.append(test)
+        test, args = _serialized_test(column, strings)
+        selects.append(f"IF({test}, CAST({quoted(column)} AS BINARY), NULL) AS _v{number}")
         select_params += args
-        where_params += args
+    where, where_params = serialized_filter(searches)
     keys = "".join(f"{quoted(k)}, " for k in key)
     return db.fetch_all(
-        f"SELECT {keys}{', '.join(selects)} FROM {quoted(table_name)}"
-        f" WHERE {' OR '.join(conditions)}",
+        f"SELECT {keys}{', '.join(selects)} FROM {quoted(table_name)} WHERE {where}",
         select_params + where_params,
     )
 
@@ -302,7 +337,8 @@ def _column_type(kind: str) -> str:
     return kind
 
 
-def _update_by_value(db: Database, table_name: str, column: str, rows: list[tuple]) -> None:
+def update_by_value(db: Database, table_name: str, column: str, rows: list[tuple]) -> None:
+    """Rows of (old value, new value) of ``column``, for a table without a primary key."""
     name = quoted(column)
     with db.conn.cursor() as cur:
         cur.executemany(
