@@ -41,7 +41,7 @@ class TableCopy:
     suffix: str
     source: str
     staging: str
-    rows: int
+    estimated_rows: int
     expressions: dict[str, tuple[str, list]]
     key: list[tuple[str, str]]
     searches: dict[str, list[str]] = field(default_factory=dict)
@@ -90,7 +90,7 @@ def plan_tables(
                 suffix=suffix,
                 source=source,
                 staging=site_copy.work_table(db, switch_id, "s", suffix),
-                rows=sizes.get(source, 0),
+                estimated_rows=sizes.get(source, 0),
                 expressions={
                     name: site_copy.replace_expression(name, p) for name, p in column_pairs.items()
                 },
@@ -98,7 +98,7 @@ def plan_tables(
                 searches={name: Replacer(p).searches for name, p in column_pairs.items() if p},
             )
         )
-    return sorted(plans, key=lambda plan: -plan.rows)
+    return sorted(plans, key=lambda plan: -plan.estimated_rows)
 
 
 def table_updates(db: Database, table: TableCopy, pairs: list[Pair], name_pair: Pair) -> Rewritten:

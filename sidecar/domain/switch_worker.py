@@ -396,6 +396,12 @@ def _fail(ctx: Context, message: str) -> str:
     return "failed"
 
 
+def give_up(settings: Settings, db: Database, row: Row, message: str) -> str:
+    """Mark a switch that never started failed (nothing of it exists; the caller holds the
+    site's lock)."""
+    return _fail(Context(settings, db, lambda _site_id: None, row), message)
+
+
 def discard_staging(db: Database, switch_id: int, uploads: str | None) -> int:
     """Drop switch ``switch_id``'s staging tables and staging folder; return how many tables."""
     dropped = site_copy.drop_tables(db, site_copy.work_tables(db, switch_id, "s"))

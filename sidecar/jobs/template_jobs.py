@@ -15,6 +15,10 @@ from ..wp_bridge.db import Database, connect
 log = logging.getLogger("sidecar.jobs")
 
 START_AFTER = timedelta(minutes=1)
+GIVE_UP_AFTER = timedelta(minutes=15)
+"""A switch still queued this long was launched every minute and its worker never ran (a
+broken install, say): it is marked failed instead of being launched forever."""
+NEVER_STARTED = "The switch could not start (its worker did not run); the site was left unchanged."
 """A queued switch this old whose worker never took its lock gets a worker from the job."""
 
 
@@ -25,18 +29,24 @@ def cache_clearer(settings: Settings):
 
 
 def switches(settings: Settings, db: Database, now: datetime) -> int:
-    """Recover switches whose worker died; start queued ones nobody started. Returns how many
-    were recovered or started."""
+    """Recover switches whose worker died; start queued ones nobody started, or mark them
+    failed once they have waited ``GIVE_UP_AFTER``. Returns how many were handled."""
     recovered = switch_worker.recover_abandoned(settings, db, cache_clearer(settings))
     for switch_id, state in recovered:
         log.warning("templates: switch %d recovered after its worker stopped: %s", switch_id, state)
     started = 0
     for row in store.in_state(db, "queued"):
-        if row["created_at"] <= now - START_AFTER:
-            with db.named_lock(switch_worker.lock_name(int(row["site_id"])), 0) as free:
-                if free:
-                    template_switch.launch(settings, int(row["id"]))
-                    started += 1
+        if row["created_at"] > now - START_AFTER:
+            continue
+        with db.named_lock(switch_worker.lock_name(int(row["site_id"])), 0) as free:
+            if not free:
+                continue
+            if row["created_at"] <= now - GIVE_UP_AFTER:
+                switch_worker.give_up(settings, db, row, NEVER_STARTED)
+                log.error("templates: switch %d never started; marked failed", row["id"])
+            else:
+                template_switch.launch(settings, int(row["id"]))
+            started += 1
     return len(recovered) + started
 
 

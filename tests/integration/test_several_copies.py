@@ -198,8 +198,15 @@ def test_sweep_shards_cover_every_site_exactly_once(settings, config_path, migra
     db = connect(settings.database)
     sites = set(site_ids(db, 1, after_id=0, limit=10**6))  # what a whole sweep walks
     swept: list[set[int]] = []
+
+    def measured() -> dict:
+        rows = db.fetch_all("SELECT blog_id, measured_at FROM wp_sidecar_site_usage")
+        return {r["blog_id"]: r["measured_at"] for r in rows}
+
     for i in (1, 2, 3):
-        mark = db.fetch_value("SELECT UTC_TIMESTAMP()")
+        # a site is this shard's when its measured_at changed (not ">= now": other tests
+        # sweep with dates in the future)
+        before = measured()
         done = subprocess.run(
             [sys.executable, "-m", "sidecar.cli", "sweep", "--shard", f"{i}/3", "--no-progress"],
             env={**os.environ, "SIDECAR_CONFIG": str(config_path)},
@@ -209,12 +216,10 @@ def test_sweep_shards_cover_every_site_exactly_once(settings, config_path, migra
             check=False,
         )
         assert done.returncode == 0, done.stderr
-        rows = db.fetch_all(
-            "SELECT blog_id FROM wp_sidecar_site_usage WHERE measured_at >= %s", (mark,)
-        )
-        swept.append({r["blog_id"] for r in rows})
+        after = measured()
+        swept.append({b for b, at in after.items() if at != before.get(b)})
         assert int(done.stdout.split()[0]) == len(swept[-1])
-        db.execute("DO SLEEP(1.1)")  # measured_at has whole seconds: the next shard is later
+        db.execute("DO SLEEP(1.1)")  # measured_at has whole seconds: each shard's is new
     db.close()
     assert set().union(*swept) == sites
     assert sum(len(s) for s in swept) == len(sites)  # no site in two shards

@@ -187,6 +187,31 @@ def test_jobs_start_a_forgotten_switch_and_drop_expired_backups(
     assert f"Tplmark{pair['tag']} post 1" in front_page(target["home"])
 
 
+def test_a_switch_whose_worker_never_starts_is_failed_not_launched_forever(
+    wpdb, settings, pair, switches, monkeypatch
+):
+    from datetime import timedelta
+
+    from sidecar.domain.clock import utcnow
+    from sidecar.jobs.template_jobs import switches as switches_job
+
+    launched = []
+    monkeypatch.setattr(template_switch, "launch", lambda _s, switch_id: launched.append(switch_id))
+    target, template = pair["target"], pair["template"]
+    switch_id = template_switch.request_switch(
+        wpdb, site_id=target["id"], template_site_id=template["id"], actor=SYSTEM
+    )
+    switches.append(switch_id)
+    assert switches_job(settings, wpdb, utcnow() + timedelta(minutes=5)) >= 1
+    assert launched == [switch_id] and store.get(wpdb, switch_id)["state"] == "queued"
+
+    assert switches_job(settings, wpdb, utcnow() + timedelta(minutes=16)) >= 1
+    assert launched == [switch_id]  # not launched again
+    row = store.get(wpdb, switch_id)
+    assert row["state"] == "failed" and "could not start" in row["error"]
+    assert store.active(wpdb, target["id"]) is None  # a new switch may be asked
+
+
 def test_plugin_tables_go_along_and_other_sites_tables_stay(
     network, wpdb, config_path, pair, switches
 ):
@@ -196,8 +221,19 @@ def test_plugin_tables_go_along_and_other_sites_tables_stay(
     t, n = template["id"], target["id"]
     url = template["home"] + "/shop/ü"
     value = phpserial.dumps({"url": url, "n": 1.5})
-    made = [f"wp_{t}_sc_plugin_log", f"wp_{t}0_sc_other", f"wp_{n}_sc_target_only"]
+    made = [
+        f"wp_{t}_sc_plugin_log",
+        f"wp_{t}0_sc_other",
+        f"wp_{n}_sc_target_only",
+        f"wp_{t}_sc_plugin_kv",
+    ]
     try:
+        # keyed: rows with a serialized match are copied apart from the others, once each
+        wpdb.execute(f"CREATE TABLE `{made[3]}` (id INT PRIMARY KEY, a LONGTEXT, b TEXT)")
+        wpdb.execute(
+            f"INSERT INTO `{made[3]}` VALUES (1, %s, %s), (2, NULL, NULL), (3, 'x', %s)",
+            (value, f"see {url}", value),
+        )
         wpdb.execute(f"CREATE TABLE `{made[0]}` (note TEXT, data LONGTEXT)")  # no primary key
         wpdb.execute(
             f"INSERT INTO `{made[0]}` VALUES (%s, %s), (%s, %s), (%s, %s)",
@@ -213,6 +249,11 @@ def test_plugin_tables_go_along_and_other_sites_tables_stay(
         new_url = target["home"] + "/shop/ü"
         assert {r["note"] for r in rows} == {f"see {new_url}", "nothing", f"\n{new_url}"}
         assert all(phpserial.loads(r["data"].strip())["url"] == new_url for r in rows)
+        kv = wpdb.fetch_all(f"SELECT id, a, b FROM `wp_{n}_sc_plugin_kv` ORDER BY id")
+        assert [r["id"] for r in kv] == [1, 2, 3]
+        assert phpserial.loads(kv[0]["a"])["url"] == new_url and kv[0]["b"] == f"see {new_url}"
+        assert kv[1]["a"] is None and kv[1]["b"] is None
+        assert kv[2]["a"] == "x" and phpserial.loads(kv[2]["b"])["url"] == new_url
         tables = site_copy.site_tables(wpdb, n)
         assert "sc_plugin_log" in tables and "sc_target_only" not in tables
         assert "sc_other" not in "".join(tables)
@@ -223,7 +264,7 @@ def test_plugin_tables_go_along_and_other_sites_tables_stay(
         tables = site_copy.site_tables(wpdb, n)
         assert "sc_target_only" in tables and "sc_plugin_log" not in tables
     finally:
-        site_copy.drop_tables(wpdb, [*made, f"wp_{n}_sc_plugin_log"])
+        site_copy.drop_tables(wpdb, [*made, f"wp_{n}_sc_plugin_log", f"wp_{n}_sc_plugin_kv"])
 
 
 def test_backups_of_deleted_sites_are_dropped(network, wpdb, settings, config_path, pair, switches):
