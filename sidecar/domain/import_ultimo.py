@@ -31,7 +31,7 @@ from ..store import import_map, invoice_counters, invoice_lines, membership_pack
 from ..store import invoices as invoice_store
 from ..store import memberships as membership_store
 from ..store import products as product_store
-from ..wp_bridge.db import Database
+from ..wp_bridge.db import Database, DatabaseBusy
 from ..wp_bridge.phpserial import PHPObject
 from ..wp_bridge.tables import ultimate_multisite as source
 from ..wp_bridge.tables.sites import get_site
@@ -259,7 +259,7 @@ def _customer_unit(run: _Run, customer, billing, sites, parts) -> None:
                 first.setdefault(int(payment["membership_id"]), int(payment["id"]))
                 _guard(run, "payment", payment, _invoice, first)
             _guard_each(run, "domain", domains, _domain)
-    except pymysql.err.MySQLError as error:
+    except (pymysql.err.MySQLError, DatabaseBusy) as error:
         run.report.skip("customer", customer["id"], f"rolled back: {error.__class__.__name__}")
 
 

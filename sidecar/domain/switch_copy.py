@@ -15,6 +15,11 @@ copies each one's second part as soon as its first part is in. So the big ``post
 the ``posts`` copy and the Python rewrite of serialized values run side by side instead of
 one after another. A table without a primary key cannot be split by key: it is copied whole
 and its serialized values are updated by value afterwards.
+
+The two parts read the template at different moments. A template is meant to stand still,
+but if a row changes in between it could be taken twice (a duplicate key error) or not at
+all: each split table's staging row count is checked against the template's, and either
+case fails the switch before anything is swapped (the site stays as it was).
 """
 
 from __future__ import annotations
@@ -81,10 +86,14 @@ def plan_tables(
     sizes = site_copy.table_rows(db, sources.values())
     plans = []
     for suffix, source in sources.items():
-        text = [c for c in site_copy.columns(db, source) if c["is_text"] and not c["generated"]]
-        column_pairs = {c["name"]: pairs_for(c["name"], pairs, name_pair) for c in text}
+        columns = site_copy.columns(db, source)
+        column_pairs = {
+            c["name"]: pairs_for(c["name"], pairs, name_pair)
+            for c in columns
+            if c["is_text"] and not c["generated"]
+        }
         key = site_copy.primary_key(db, source)
-        types = {c["name"]: c["column_type"] for c in site_copy.columns(db, source)}
+        types = {c["name"]: c["column_type"] for c in columns}
         plans.append(
             TableCopy(
                 suffix=suffix,
@@ -195,16 +204,23 @@ def _copy_second(
     lives on its connection. Returns the rows of both parts."""
     rewritten = table_updates(reader, table, pairs, name_pair)
     copied = first.result()
-    if table.split:
-        return copied + site_copy.copy_rewritten(
-            reader,
-            table.staging,
-            table.source,
-            table.expressions,
-            table.key,
-            rewritten.columns,
-            rewritten.rows,
+    if not table.split:
+        for column, rows in rewritten.by_value.items():
+            site_copy.update_by_value(reader, table.staging, column, rows)
+        return copied
+    copied += site_copy.copy_rewritten(
+        reader,
+        table.staging,
+        table.source,
+        table.expressions,
+        table.key,
+        rewritten.columns,
+        rewritten.rows,
+    )
+    # The parts ran at different moments: a row the template changed in between could have
+    # been taken by both (a duplicate key error) or by neither (caught here).
+    if site_copy.row_count(reader, table.source) != copied:
+        raise site_copy.SiteCopyError(
+            f"the template's table {table.suffix} changed while it was copied; try again"
         )
-    for column, rows in rewritten.by_value.items():
-        site_copy.update_by_value(reader, table.staging, column, rows)
     return copied

@@ -27,7 +27,8 @@ _HTTP_MESSAGES = {
 
 # Another change held the rows this one needed; the transaction was rolled back whole.
 _DATABASE_BUSY = lazy_gettext(
-    "Someone else was changing the same data, so nothing was changed. Please try again."
+    "Someone else was changing the same data at the same moment, so your change was not"
+    " saved. Please try again."
 )
 
 # WordPress (the site itself) does not answer: nothing was changed, the person can retry.

@@ -15,11 +15,11 @@ from ..wp_bridge.db import Database, connect
 log = logging.getLogger("sidecar.jobs")
 
 START_AFTER = timedelta(minutes=1)
-GIVE_UP_AFTER = timedelta(minutes=15)
-"""A switch still queued this long was launched every minute and its worker never ran (a
-broken install, say): it is marked failed instead of being launched forever."""
-NEVER_STARTED = "The switch could not start (its worker did not run); the site was left unchanged."
 """A queued switch this old whose worker never took its lock gets a worker from the job."""
+MAX_LAUNCHES = 10
+"""A queued switch the job started this many workers for, none of which ran (a broken
+install, say), is marked failed instead of being started every minute forever."""
+NEVER_STARTED = "The switch could not start (its worker did not run); the site was left unchanged."
 
 
 def cache_clearer(settings: Settings):
@@ -30,21 +30,23 @@ def cache_clearer(settings: Settings):
 
 def switches(settings: Settings, db: Database, now: datetime) -> int:
     """Recover switches whose worker died; start queued ones nobody started, or mark them
-    failed once they have waited ``GIVE_UP_AFTER``. Returns how many were handled."""
+    failed after ``MAX_LAUNCHES`` starts. Returns how many were handled."""
     recovered = switch_worker.recover_abandoned(settings, db, cache_clearer(settings))
     for switch_id, state in recovered:
         log.warning("templates: switch %d recovered after its worker stopped: %s", switch_id, state)
     started = 0
-    for row in store.in_state(db, "queued"):
-        if row["created_at"] > now - START_AFTER:
+    for queued in store.in_state(db, "queued"):
+        if queued["created_at"] > now - START_AFTER:
             continue
-        with db.named_lock(switch_worker.lock_name(int(row["site_id"])), 0) as free:
-            if not free:
-                continue
-            if row["created_at"] <= now - GIVE_UP_AFTER:
+        with db.named_lock(switch_worker.lock_name(int(queued["site_id"])), 0) as free:
+            row = store.get(db, int(queued["id"])) if free else None  # again, under the lock
+            if row is None or row["state"] != "queued":
+                continue  # a worker has it (or had it) meanwhile
+            if int(row["launches"]) >= MAX_LAUNCHES:
                 switch_worker.give_up(settings, db, row, NEVER_STARTED)
                 log.error("templates: switch %d never started; marked failed", row["id"])
             else:
+                store.count_launch(db, int(row["id"]))
                 template_switch.launch(settings, int(row["id"]))
             started += 1
     return len(recovered) + started

@@ -17,7 +17,7 @@ from . import table
 _COLUMNS = (
     "id, site_id, template_site_id, kind, reason, restores_id, state, step, percent, error,"
     " actor_type, actor_id, live_tables, staging_tables, media, backup, undo_until,"
-    " created_at, started_at, finished_at, updated_at"
+    " launches, created_at, started_at, finished_at, updated_at"
 )
 _DUPLICATE_KEY = 1062
 _PROGRESS_FIELDS = ("state", "step", "percent", "error")
@@ -109,6 +109,15 @@ def start(db: Database, switch_id: int) -> bool:
             (switch_id,),
         )
         == 1
+    )
+
+
+def count_launch(db: Database, switch_id: int) -> None:
+    """Note that a worker was started for a queued switch."""
+    db.execute(
+        f"UPDATE {table(db.prefix, 'template_switches')} SET launches = launches + 1,"
+        " updated_at = UTC_TIMESTAMP() WHERE id = %s AND state = 'queued'",
+        (switch_id,),
     )
 
 

@@ -10,7 +10,9 @@ validated prefix) and pass every *value* as a parameter, never spliced into SQL.
 
 from __future__ import annotations
 
+import random
 import ssl
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -30,8 +32,13 @@ class DatabaseUnavailable(Exception):
 
 
 class DatabaseBusy(Exception):
-    """InnoDB gave up on a lock: this transaction was a deadlock's victim (rolled back) or a
-    lock wait timed out. Running the whole transaction again is the remedy."""
+    """InnoDB gave up on a lock: this transaction was a deadlock's victim (``deadlock``: the
+    whole transaction was rolled back, savepoints included) or a lock wait timed out (only
+    the statement was). Running the whole transaction again is the remedy."""
+
+    def __init__(self, message: str = "", *, deadlock: bool = False):
+        super().__init__(message)
+        self.deadlock = deadlock
 
 
 def connect(settings: DatabaseSettings) -> Database:
@@ -129,21 +136,23 @@ class Database:
         self._depth += 1
         try:
             yield self
-        except BaseException:
+        except BaseException as error:
             self._depth -= 1
-            self._rollback(level)
+            self._rollback(level, error)
             raise
         self._depth -= 1
         self._commit(level)
 
     def retrying(self, work: Callable[[], T], attempts: int = 4) -> T:
-        """Run ``work()`` as one transaction; when InnoDB rolls it back as a deadlock victim
-        or a lock wait times out, run it again from the start (up to ``attempts`` times).
+        """Run ``work()`` as one transaction; when InnoDB rolls it back as a deadlock victim,
+        run it again from the start after a short random pause (up to ``attempts`` times).
 
         Concurrent workers updating rows of one indexed queue can deadlock on the index's
-        records; the database's advice is to retry the whole transaction. Inside an outer
-        transaction the work runs once, as a savepoint: only the outer owner can start over.
-        Raises the last error."""
+        records; the database's advice is to retry the whole transaction. ``work`` must only
+        write to the database (it may run more than once). A lock wait timeout is not
+        retried (it already waited ``lock_wait_seconds``). Inside an outer transaction the
+        work runs once, as a savepoint: only the outer owner can start over. Raises
+        DatabaseBusy when the last attempt fails too."""
         if self.in_transaction:
             with self.transaction():
                 return work()
@@ -151,9 +160,10 @@ class Database:
             try:
                 with self.transaction():
                     return work()
-            except DatabaseBusy:
-                if attempt == attempts:
+            except DatabaseBusy as error:
+                if not error.deadlock or attempt == attempts:
                     raise
+            time.sleep(random.uniform(0.005, 0.05) * attempt)  # noqa: S311 (jitter, not secrets)
         raise AssertionError("unreachable")
 
     @contextmanager
@@ -181,29 +191,39 @@ class Database:
 
     def _commit(self, level: int) -> None:
         if level == 0:
-            self.conn.commit()
+            with _mapped_errors():
+                self.conn.commit()
         else:
             self.execute(f"RELEASE SAVEPOINT sp{level}")
 
-    def _rollback(self, level: int) -> None:
+    def _rollback(self, level: int, cause: BaseException) -> None:
         if not self.conn.open:
             return
         if level == 0:
             self.conn.rollback()
-        else:
+        elif not (isinstance(cause, DatabaseBusy) and cause.deadlock):
             self.execute(f"ROLLBACK TO SAVEPOINT sp{level}")
+        # else: the deadlock rolled the whole transaction back and its savepoints are gone;
+        # the error goes up to the outermost level, which rolls back (and may retry)
 
     @contextmanager
     def _cursor(self):
-        try:
-            with self.conn.cursor() as cur:
-                yield cur
-        except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as error:
-            if _is_connection_error(error):
-                raise DatabaseUnavailable("the database connection was lost") from error
-            if _is_lock_conflict(error):
-                raise DatabaseBusy(error.args[1] if len(error.args) > 1 else "") from error
-            raise
+        with _mapped_errors(), self.conn.cursor() as cur:
+            yield cur
+
+
+@contextmanager
+def _mapped_errors() -> Iterator[None]:
+    """pymysql's errors for a lost connection and for lock conflicts, as our own."""
+    try:
+        yield
+    except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as error:
+        if _is_connection_error(error):
+            raise DatabaseUnavailable("the database connection was lost") from error
+        if _is_lock_conflict(error):
+            message = error.args[1] if len(error.args) > 1 else ""
+            raise DatabaseBusy(message, deadlock=error.args[0] == 1213) from error
+        raise
 
 
 _CONNECTION_ERRORS = {2003, 2006, 2013, 2055, 1927}

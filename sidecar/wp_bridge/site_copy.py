@@ -120,9 +120,11 @@ def _names_like(db: Database, pattern: str) -> list[str]:
 
 
 def columns(db: Database, table_name: str) -> list[Row]:
-    """Columns of a table in order: name, data_type, column_type, is_text, generated."""
+    """Columns of a table in order: name, data_type, column_type (with its collation for
+    text: ``varchar(191) collate utf8mb4_unicode_ci``), is_text, generated."""
     rows = db.fetch_all(
-        "SELECT column_name AS name, data_type, column_type, extra FROM information_schema.columns"
+        "SELECT column_name AS name, data_type, column_type, collation_name, extra"
+        " FROM information_schema.columns"
         " WHERE table_schema = DATABASE() AND table_name = %s ORDER BY ordinal_position",
         (table_name,),
     )
@@ -130,7 +132,8 @@ def columns(db: Database, table_name: str) -> list[Row]:
         {
             "name": row["name"],
             "data_type": row["data_type"].lower(),
-            "column_type": row["column_type"],
+            "column_type": row["column_type"]
+            + (f" collate {row['collation_name']}" if row["collation_name"] else ""),
             "is_text": row["data_type"].lower() in _TEXT_TYPES,
             "generated": "GENERATED" in (row["extra"] or "").upper(),
         }
@@ -326,11 +329,12 @@ def fetch_serialized(
     )
 
 
-_COLUMN_TYPE = re.compile(r"^[a-z]+(\([0-9, ]+\))?( unsigned)?$")
+_COLUMN_TYPE = re.compile(r"^[a-z]+(\([0-9, ]+\))?( unsigned)?( collate [a-z0-9_]+)?$")
 
 
 def _column_type(kind: str) -> str:
-    """A key column's type from information_schema, checked before it reaches SQL."""
+    """A key column's type from information_schema, checked before it reaches SQL (a text
+    key keeps its collation, so the temporary table joins on it exactly as the source)."""
     kind = kind.lower()
     if not _COLUMN_TYPE.match(kind):
         raise SiteCopyError(f"unexpected key column type {kind!r}")
@@ -400,6 +404,11 @@ def drop_tables(db: Database, names: Iterable[str]) -> int:
     if names:
         db.execute("DROP TABLE IF EXISTS " + ", ".join(quoted(n) for n in names))
     return len(names)
+
+
+def row_count(db: Database, table_name: str) -> int:
+    """The exact number of rows of a table (``COUNT(*)``: a scan of its smallest index)."""
+    return int(db.fetch_value(f"SELECT COUNT(*) FROM {quoted(table_name)}"))
 
 
 def table_rows(db: Database, names: Iterable[str]) -> dict[str, int]:

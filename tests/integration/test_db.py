@@ -3,7 +3,7 @@
 import pytest
 
 from sidecar.store import migrate as migrations
-from sidecar.wp_bridge.db import DatabaseUnavailable, connect
+from sidecar.wp_bridge.db import DatabaseBusy, DatabaseUnavailable, connect
 
 pytestmark = pytest.mark.integration
 
@@ -48,16 +48,16 @@ def test_unreachable_database_is_a_clear_error(settings):
         connect(replace(settings.database, port=1))
 
 
-def test_retrying_runs_a_deadlock_victim_again_until_both_transactions_land(settings, migrated):
-    """Two connections take two rows in opposite order: InnoDB rolls one back as the deadlock
-    victim, and ``retrying`` runs that one's work again, so both increments land."""
+def _cross_update(settings, nested: bool) -> tuple[list, list, list]:
+    """Two connections bump rows 1 and 2 of a fresh table in opposite order (each waits for
+    the other's first update, once), through ``retrying`` — inside an outer transaction
+    when ``nested``. Returns (runs, errors, final values)."""
     import threading
 
     setup = connect(settings.database)
     setup.execute("DROP TABLE IF EXISTS sidecar_test_deadlock")
     setup.execute("CREATE TABLE sidecar_test_deadlock (id INT PRIMARY KEY, v INT) ENGINE=InnoDB")
     setup.execute("INSERT INTO sidecar_test_deadlock VALUES (1, 0), (2, 0)")
-    setup.conn.commit()
     holding = {1: threading.Event(), 2: threading.Event()}
     runs, errors = [], []
 
@@ -74,8 +74,12 @@ def test_retrying_runs_a_deadlock_victim_again_until_both_transactions_land(sett
             conn.execute(bump, (second,))
 
         try:
-            conn.retrying(work)
-        except Exception as error:  # reported below, so the test names it
+            if nested:
+                with conn.transaction():
+                    conn.retrying(work)
+            else:
+                conn.retrying(work)
+        except Exception as error:  # reported to the test
             errors.append(error)
         finally:
             conn.close()
@@ -86,10 +90,26 @@ def test_retrying_runs_a_deadlock_victim_again_until_both_transactions_land(sett
             thread.start()
         for thread in threads:
             thread.join(30)
-        assert errors == []
-        assert len(runs) == 3  # one of the two was rolled back once and ran again
         values = setup.fetch_all("SELECT v FROM sidecar_test_deadlock ORDER BY id")
-        assert [r["v"] for r in values] == [2, 2]
+        return runs, errors, [r["v"] for r in values]
     finally:
         setup.execute("DROP TABLE IF EXISTS sidecar_test_deadlock")
         setup.close()
+
+
+def test_retrying_runs_a_deadlock_victim_again_until_both_transactions_land(settings, migrated):
+    """InnoDB rolls one of two crossing transactions back as the deadlock victim, and
+    ``retrying`` runs that one's work again, so both increments land."""
+    runs, errors, values = _cross_update(settings, nested=False)
+    assert errors == []
+    assert len(runs) == 3  # one of the two was rolled back once and ran again
+    assert values == [2, 2]
+
+
+def test_a_deadlock_inside_an_outer_transaction_goes_up_as_busy(settings, migrated):
+    """Nested, the work runs once: the victim's whole transaction is gone (savepoints too),
+    so the error reaches the outer owner as DatabaseBusy, not as a failed savepoint."""
+    runs, errors, values = _cross_update(settings, nested=True)
+    assert len(runs) == 2
+    assert len(errors) == 1 and isinstance(errors[0], DatabaseBusy) and errors[0].deadlock
+    assert values == [1, 1]  # the survivor's increments; the victim's were rolled back

@@ -203,6 +203,7 @@ def test_sweep_shards_cover_every_site_exactly_once(settings, config_path, migra
         rows = db.fetch_all("SELECT blog_id, measured_at FROM wp_sidecar_site_usage")
         return {r["blog_id"]: r["measured_at"] for r in rows}
 
+    db.execute("DO SLEEP(1.1)")  # measured_at has whole seconds: each shard's is new
     for i in (1, 2, 3):
         # a site is this shard's when its measured_at changed (not ">= now": other tests
         # sweep with dates in the future)
