@@ -231,7 +231,7 @@ def _row_by_row(db: Database, template: dict, target: dict) -> tuple[float, int]
     tables = []
     for suffix in site_copy.site_tables(db, template_id):
         scratch = site_copy.work_table(db, SCRATCH_SWITCH, "s", suffix)
-        site_copy.copy_table(db, scratch, f"{db.prefix}{template_id}_{suffix}", {})
+        site_copy.copy_table(db, scratch, f"{db.prefix}{template_id}_{suffix}")
         tables.append(scratch)
     for scratch in tables:
         key = site_copy.primary_key(db, scratch)

@@ -100,8 +100,11 @@ def plan_tables(
                 source=source,
                 staging=site_copy.work_table(db, switch_id, "s", suffix),
                 estimated_rows=sizes.get(source, 0),
-                expressions={
-                    name: site_copy.replace_expression(name, p) for name, p in column_pairs.items()
+                expressions={  # every column written, in order; text ones rewritten
+                    name: site_copy.replace_expression(name, column_pairs[name])
+                    if name in column_pairs
+                    else plain
+                    for name, plain in site_copy.plain_expressions(columns).items()
                 },
                 key=[(k, types[k]) for k in key],
                 searches={name: Replacer(p).searches for name, p in column_pairs.items() if p},

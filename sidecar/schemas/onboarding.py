@@ -3,8 +3,6 @@ what needs the database (plans, payers, users, webhooks)."""
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext
 from marshmallow import (
     EXCLUDE,
@@ -17,8 +15,13 @@ from marshmallow import (
 )
 
 from . import lazy_text
-from .account_fields import site_path_field, site_title_field, username_field
-from .signup import RESERVED_PATHS
+from .account_fields import (
+    check_new_site,
+    lowercase_names,
+    site_path_field,
+    site_title_field,
+    username_field,
+)
 
 
 def _optional_id(message):
@@ -127,19 +130,12 @@ class AddCustomerForm(Schema):
     def tidy(self, data, **_):
         tidy = {k: v.strip() for k, v in data.items() if isinstance(v, str) and k != "password"}
         tidy["password"] = data.get("password", "")
-        for key in ("site_path", "username", "email"):
-            if key in tidy:
-                tidy[key] = tidy[key].lower()
+        lowercase_names(tidy)
         return {k: v for k, v in tidy.items() if v != "" or k == "password"}
 
     @validates_schema
     def check(self, data, **_):
-        if data.get("site_path") in RESERVED_PATHS:
-            raise ValidationError(
-                gettext("This address is reserved. Choose another one."), "site_path"
-            )
-        if re.search(r"<|>", data.get("site_title", "")):
-            raise ValidationError(gettext("The title cannot contain < or >."), "site_title")
+        check_new_site(data)
         if data.get("password") and len(data["password"]) < 10:
             raise ValidationError(
                 gettext("Use at least 10 characters, or leave empty to generate one."), "password"

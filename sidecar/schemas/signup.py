@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext
 from marshmallow import (
     EXCLUDE,
@@ -16,23 +14,12 @@ from marshmallow import (
 )
 
 from . import lazy_text
-from .account_fields import site_path_field, site_title_field, username_field
-
-# WordPress keeps these for itself in a subdirectory network (get_subdirectory_reserved_names).
-RESERVED_PATHS = frozenset(
-    {
-        "page",
-        "comments",
-        "blog",
-        "files",
-        "feed",
-        "wp-admin",
-        "wp-content",
-        "wp-includes",
-        "wp-json",
-        "embed",
-        "signup",
-    }
+from .account_fields import (
+    check_new_site,
+    lowercase_names,
+    site_path_field,
+    site_title_field,
+    username_field,
 )
 
 
@@ -83,21 +70,14 @@ class SignupForm(Schema):
         tidy["password"] = data.get("password", "")
         tidy["password_again"] = data.get("password_again", "")
         tidy["package_ids"] = data.getlist("package_ids") if hasattr(data, "getlist") else []
-        for key in ("site_path", "username", "email"):
-            if key in tidy:
-                tidy[key] = tidy[key].lower()
+        lowercase_names(tidy)
         return {k: v for k, v in tidy.items() if v not in ("", None) or k == "discount_code"}
 
     @validates_schema
     def check(self, data, **_):
         if data.get("password") != data.get("password_again"):
             raise ValidationError(gettext("The passwords do not match."), "password_again")
-        if data.get("site_path") in RESERVED_PATHS:
-            raise ValidationError(
-                gettext("This address is reserved. Choose another one."), "site_path"
-            )
-        if re.search(r"<|>", data.get("site_title", "")):
-            raise ValidationError(gettext("The title cannot contain < or >."), "site_title")
+        check_new_site(data)
 
 
 SIGNUP_FORM = SignupForm()

@@ -157,10 +157,16 @@ def create_like(db: Database, target: str, source: str) -> None:
     db.execute(f"CREATE TABLE {quoted(target)} LIKE {quoted(source)}")
 
 
-def copy_table(db: Database, target: str, source: str, expressions: dict | None = None) -> int:
-    """``create_like`` then every row with ``copy_rows``; returns the number of rows."""
+def copy_table(db: Database, target: str, source: str) -> int:
+    """``create_like`` then every row, as it is, with ``copy_rows``; returns the rows."""
     create_like(db, target, source)
-    return copy_rows(db, target, source, expressions or {})
+    return copy_rows(db, target, source, plain_expressions(columns(db, source)))
+
+
+def plain_expressions(table_columns: list[Row]) -> dict[str, tuple[str, list]]:
+    """Every column of ``columns()`` that ``copy_rows`` writes (generated ones are
+    computed by the server), in order, copied as it is."""
+    return {c["name"]: (f"s.{quoted(c['name'])}", []) for c in table_columns if not c["generated"]}
 
 
 def copy_rows(
@@ -171,9 +177,9 @@ def copy_rows(
     where: tuple[str, list] = ("", []),
 ) -> int:
     """ONE ``INSERT … SELECT`` of the rows of ``source`` (alias ``s``) matching ``where``
-    (SQL and params; "" for all) into ``target``, computing the columns named in
-    ``expressions`` (column → (SQL over ``s.column``, params)). Returns the rows copied."""
-    names, selects, params = _select_list(db, source, expressions, {})
+    (SQL and params; "" for all) into ``target``: ``expressions`` gives every column to
+    write, in order, as (SQL over ``s.column``, params). Returns the rows copied."""
+    names, selects, params = _select_list(expressions, {})
     condition, condition_params = where
     return db.execute(
         f"INSERT INTO {quoted(target)} ({', '.join(names)}) SELECT {', '.join(selects)}"
@@ -200,7 +206,7 @@ def copy_rewritten(
         return 0
     temp = _load_ready(db, key, len(ready), rows)
     try:
-        names, selects, params = _select_list(db, source, expressions, dict(enumerate(ready)))
+        names, selects, params = _select_list(expressions, dict(enumerate(ready)))
         on = " AND ".join(f"s.{quoted(k)} = w.k{i}" for i, (k, _t) in enumerate(key))
         return db.execute(
             f"INSERT INTO {quoted(target)} ({', '.join(names)}) SELECT {', '.join(selects)}"
@@ -212,18 +218,14 @@ def copy_rewritten(
 
 
 def _select_list(
-    db: Database, source: str, expressions: dict, ready: dict[int, str]
+    expressions: dict[str, tuple[str, list]], ready: dict[int, str]
 ) -> tuple[list[str], list[str], list]:
-    """Column names, select expressions and params for copying ``source``; a column of
-    ``ready`` (number → name) takes ``w.v{number}`` unless it is NULL."""
+    """Column names, select expressions and params; a column of ``ready`` (number → name)
+    takes ``w.v{number}`` unless it is NULL."""
     by_name = {name: number for number, name in ready.items()}
     names, selects, params = [], [], []
-    for column in columns(db, source):
-        if column["generated"]:
-            continue
-        name = column["name"]
+    for name, (expression, args) in expressions.items():
         names.append(quoted(name))
-        expression, args = expressions.get(name, (f"s.{quoted(name)}", []))
         if name in by_name:
             expression = f"IFNULL(w.v{by_name[name]}, {expression})"
         selects.append(expression)

@@ -4,13 +4,10 @@ compare with), create throw-away sites and users there, and call the sidecar as 
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from urllib.parse import urlsplit
 
-import requests
-
-from .shim_double import assertion_header
+from .shim_double import csrf_in, signed_request
 
 # Loads WordPress for the main site, then runs the snippet in $argv[2]; the snippet returns a
 # value, printed as JSON. $job holds the JSON of $argv[1].
@@ -60,18 +57,10 @@ def create_site(network: dict, created: dict, path: str) -> int:
 
 def call(sidecar_url, network, path, *, aud, sub, blog, method="GET", data=None):
     """Request a sidecar page as the shim would (a fresh assertion)."""
-    headers = assertion_header(
-        network, aud=aud, sub=sub, blog=blog, path=path.split("?", 1)[0], method=method
-    )
-    return requests.request(
-        method,
-        f"{sidecar_url}{path}",
-        headers=headers,
-        data=data,
-        timeout=20,
-        allow_redirects=False,
+    return signed_request(
+        sidecar_url, network, path, method, data, timeout=20, aud=aud, sub=sub, blog=blog
     )
 
 
 def csrf(page) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+    return csrf_in(page)

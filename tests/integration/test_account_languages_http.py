@@ -7,12 +7,11 @@ import html
 import re
 
 import pytest
-import requests
 
 from sidecar.wp_bridge.db import connect
 
 from ..billing_fixtures import fresh_membership
-from .shim_double import assertion_header
+from .shim_double import csrf_in, signed_request
 
 pytestmark = pytest.mark.integration
 
@@ -73,22 +72,18 @@ def committed(settings, migrated):
 
 
 def call(sidecar_url, network, customer, path, loc, method="GET", data=None, aud="account"):
-    headers = assertion_header(
+    blog = customer.get("blog_id", 0) if aud == "account" else 0
+    return signed_request(
+        sidecar_url,
         network,
+        path,
+        method,
+        data,
+        timeout=15,
         aud=aud,
         sub=customer["user_id"],
-        blog=customer.get("blog_id", 0) if aud == "account" else 0,
-        path=path.split("?")[0],
-        method=method,
+        blog=blog,
         loc=loc,
-    )
-    return requests.request(
-        method,
-        f"{sidecar_url}{path}",
-        headers=headers,
-        data=data,
-        timeout=15,
-        allow_redirects=False,
     )
 
 
@@ -101,7 +96,7 @@ def visible_text(page: str) -> str:
 
 
 def csrf(page):
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+    return csrf_in(page)
 
 
 @pytest.mark.parametrize("loc", ["nl_NL", "fr_FR"])

@@ -1,16 +1,14 @@
 """Account → Your Membership, Change and Billing address over HTTP, as the shim sends them."""
 
 import html
-import re
 
 import pytest
-import requests
 
 from sidecar.domain.memberships import membership_for_site
 from sidecar.wp_bridge.db import connect
 
 from ..billing_fixtures import fresh_membership
-from .shim_double import assertion_header
+from .shim_double import csrf_in, signed_request
 
 pytestmark = pytest.mark.integration
 
@@ -23,27 +21,22 @@ def committed(settings, migrated):
 
 
 def call(sidecar_url, network, customer, path, method="GET", data=None, blog=None, **claims):
-    headers = assertion_header(
+    return signed_request(
+        sidecar_url,
         network,
+        path,
+        method,
+        data,
+        timeout=15,
         aud="account",
         sub=customer["user_id"],
         blog=blog or customer["blog_id"],
-        path=path.split("?")[0],
-        method=method,
         **claims,
-    )
-    return requests.request(
-        method,
-        f"{sidecar_url}{path}",
-        headers=headers,
-        data=data,
-        timeout=15,
-        allow_redirects=False,
     )
 
 
 def csrf(page):
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+    return csrf_in(page)
 
 
 def test_your_membership_block_shows_the_membership(sidecar_url, network, customers, committed):

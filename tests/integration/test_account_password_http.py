@@ -3,7 +3,6 @@ real WordPress: hashes it wrote, sessions it keeps, log-ins on wp-login.php."""
 
 import hashlib
 import html
-import re
 
 import pytest
 import requests
@@ -19,7 +18,7 @@ from ..security_fixtures import (
     new_customer,
     wp_login,
 )
-from .shim_double import assertion_header
+from .shim_double import assertion_header, csrf_in, signed_request
 
 pytestmark = pytest.mark.integration
 
@@ -35,19 +34,11 @@ def call(sidecar_url, network, customer, path, method="GET", data=None, **claims
     claims.setdefault("sub", customer["user_id"])
     claims.setdefault("blog", customer["blog_id"])
     claims.setdefault("aud", "account")
-    headers = assertion_header(network, path=path.split("?")[0], method=method, **claims)
-    return requests.request(
-        method,
-        f"{sidecar_url}{path}",
-        headers=headers,
-        data=data,
-        timeout=60,
-        allow_redirects=False,
-    )
+    return signed_request(sidecar_url, network, path, method, data, timeout=60, **claims)
 
 
 def csrf(page) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+    return csrf_in(page)
 
 
 def change(sidecar_url, network, customer, current, new, again=None, **claims):

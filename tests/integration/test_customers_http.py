@@ -5,7 +5,6 @@ mass actions and delete."""
 import csv
 import html
 import io
-import re
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -18,7 +17,7 @@ from sidecar.wp_bridge.db import connect
 from sidecar.wp_bridge.tables.users import get_user
 
 from ..security_fixtures import new_customer, shim_client
-from .shim_double import assertion_header
+from .shim_double import csrf_in, signed_request
 
 pytestmark = pytest.mark.integration
 
@@ -71,22 +70,14 @@ def call(sidecar_url, network, path, *, data=None):
     method = "POST" if data is not None else "GET"
     if data is not None:
         data = {**data, "csrf_token": _token(sidecar_url, network)}
-    headers = assertion_header(
-        network, aud="network", sub=1, blog=0, path=path.split("?", 1)[0], method=method
-    )
-    return requests.request(
-        method,
-        f"{sidecar_url}{path}",
-        headers=headers,
-        data=data,
-        timeout=60,
-        allow_redirects=False,
+    return signed_request(
+        sidecar_url, network, path, method, data, timeout=60, aud="network", sub=1, blog=0
     )
 
 
 def _token(sidecar_url, network):
     page = call(sidecar_url, network, "/network/customers/groups")
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+    return csrf_in(page)
 
 
 def state(cols="id,name,email,phone,country"):

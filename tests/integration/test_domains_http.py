@@ -23,22 +23,14 @@ from ..domain_fixtures import (  # noqa: F401  (fixtures)
     mapping,
 )
 from ..unit.domain.test_domain_names import BAD
-from .shim_double import assertion_header
+from .shim_double import csrf_in, signed_request
 
 pytestmark = pytest.mark.integration
 
 
 def call(sidecar_url, network, user, blog, path, method="GET", data=None, aud="account"):
-    headers = assertion_header(
-        network, aud=aud, sub=user, blog=blog, path=path.split("?")[0], method=method
-    )
-    return requests.request(
-        method,
-        f"{sidecar_url}{path}",
-        headers=headers,
-        data=data,
-        timeout=20,
-        allow_redirects=False,
+    return signed_request(
+        sidecar_url, network, path, method, data, timeout=20, aud=aud, sub=user, blog=blog
     )
 
 
@@ -54,7 +46,7 @@ def as_admin(sidecar_url, network, path, method="GET", data=None):
 
 
 def csrf(page) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+    return csrf_in(page)
 
 
 def text(page) -> str:

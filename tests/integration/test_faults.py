@@ -21,7 +21,7 @@ from sidecar.domain.api_keys import create_key
 from sidecar.wp_bridge.db import connect
 
 from ..security_fixtures import forget_customer, new_customer, personal_billing
-from .shim_double import assertion_header
+from .shim_double import assertion_header, signed_request
 
 pytestmark = pytest.mark.integration
 
@@ -56,13 +56,16 @@ def account_headers(network, customer, path, method="GET") -> dict:
 
 
 def call(sidecar_url, network, customer, path, method="GET", data=None):
-    return requests.request(
+    return signed_request(
+        sidecar_url,
+        network,
+        path,
         method,
-        f"{sidecar_url}{path}",
-        headers=account_headers(network, customer, path, method),
-        data=data,
+        data,
         timeout=60,
-        allow_redirects=False,
+        aud="account",
+        sub=customer["user_id"],
+        blog=customer["blog_id"],
     )
 
 

@@ -13,7 +13,7 @@ from sidecar.domain.api_keys import create_key
 from sidecar.store import onboarding_templates as template_store
 from sidecar.wp_bridge.db import connect
 
-from .shim_double import assertion_header
+from .shim_double import assertion_header, csrf_in, signed_request
 
 pytestmark = pytest.mark.integration
 TAG = f"ob{uuid.uuid4().hex[:6]}"
@@ -47,22 +47,14 @@ def call(sidecar_url, network, path, *, data=None):
     method = "POST" if data is not None else "GET"
     if data is not None:
         data = {**data, "csrf_token": _token(sidecar_url, network)}
-    headers = assertion_header(
-        network, aud="network", sub=1, blog=0, path=path.split("?", 1)[0], method=method
-    )
-    return requests.request(
-        method,
-        f"{sidecar_url}{path}",
-        headers=headers,
-        data=data,
-        timeout=30,
-        allow_redirects=False,
+    return signed_request(
+        sidecar_url, network, path, method, data, timeout=30, aud="network", sub=1, blog=0
     )
 
 
 def _token(sidecar_url, network):
     page = call(sidecar_url, network, "/network/onboarding/new")
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+    return csrf_in(page)
 
 
 def api(sidecar_url, key, method, path, **kwargs):

@@ -21,22 +21,14 @@ from ..template_fixtures import (  # noqa: F401  (fixtures)
     templating,
     wait_idle,
 )
-from .shim_double import assertion_header
+from .shim_double import assertion_header, csrf_in, signed_request
 
 pytestmark = pytest.mark.integration
 
 
 def call(sidecar_url, network, user, blog, path, method="GET", data=None, aud="account"):
-    headers = assertion_header(
-        network, aud=aud, sub=user, blog=blog, path=path.split("?")[0], method=method
-    )
-    return requests.request(
-        method,
-        f"{sidecar_url}{path}",
-        headers=headers,
-        data=data,
-        timeout=30,
-        allow_redirects=False,
+    return signed_request(
+        sidecar_url, network, path, method, data, timeout=30, aud=aud, sub=user, blog=blog
     )
 
 
@@ -52,7 +44,7 @@ def as_admin(sidecar_url, network, path, method="GET", data=None):
 
 
 def csrf(page) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+    return csrf_in(page)
 
 
 def text(page) -> str:
