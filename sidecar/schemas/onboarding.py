@@ -142,7 +142,38 @@ class AddCustomerForm(Schema):
             )
 
 
+class CustomerSetupForm(Schema):
+    """Network Admin → a customer's setup: ``payer_<membership id>`` = a customer id or
+    empty, and the ticked ``webhook_ids``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    payers = fields.Dict(keys=fields.String(), values=fields.String())
+    webhook_ids = fields.List(fields.String())
+
+    @pre_load
+    def collect(self, data, **_):
+        return {
+            "payers": {
+                key.removeprefix("payer_"): value
+                for key, value in data.items()
+                if key.startswith("payer_")
+            },
+            "webhook_ids": [w for w in data.getlist("webhook_ids") if w.isdigit()],
+        }
+
+    @validates_schema
+    def check(self, data, **_):
+        payers = data.get("payers", {})
+        if not all(k.isdigit() for k in payers) or any(
+            v and not v.isdigit() for v in payers.values()
+        ):
+            raise ValidationError(gettext("Choose the payer from the list."), "payers")
+
+
 ONBOARDING_FORM = OnboardingForm()
+CUSTOMER_SETUP_FORM = CustomerSetupForm()
 ONBOARDING_JSON = OnboardingTemplateSchema()
 ADD_CUSTOMER_FORM = AddCustomerForm()
 

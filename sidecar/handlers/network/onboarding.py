@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import redirect, request, url_for
-from flask_babel import gettext
 
 from ...auth import current_actor
 from ...context import get_db, settings
 from ...domain import onboarding, onboarding_customer
 from ...errors import Conflict, Invalid
-from ...schemas.onboarding import ONBOARDING_FORM
+from ...schemas.onboarding import CUSTOMER_SETUP_FORM, ONBOARDING_FORM
 from ..fragments import render_fragment
 from ..inputs import load_form
 from . import blueprint
@@ -144,19 +143,8 @@ def customer_setup(customer_id: int):
 @blueprint.post("/onboarding/customers/<int:customer_id>")
 def update_customer_setup(customer_id: int):
     """Save who pays each membership and the webhooks attached."""
-    form = {
-        "payers": {
-            key.removeprefix("payer_"): value
-            for key, value in request.form.items()
-            if key.startswith("payer_")
-        },
-        "webhook_ids": [w for w in request.form.getlist("webhook_ids") if w.isdigit()],
-    }
-    if any(v and not v.isdigit() for v in form["payers"].values()) or not all(
-        k.isdigit() for k in form["payers"]
-    ):
-        return _setup_page(customer_id, {"payers": [gettext("Choose the payer from the list.")]})
     try:
+        form = load_form(CUSTOMER_SETUP_FORM)
         onboarding_customer.update_customer_setup(
             get_db(), _network_id(), customer_id, form, current_actor()
         )
